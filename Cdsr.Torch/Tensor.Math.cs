@@ -1,0 +1,130 @@
+using Cdsr.Torch.Native;
+
+namespace Cdsr.Torch;
+
+public static partial class torch
+{
+    // Element-wise math, comparisons and matrix products, with broadcasting (see native/include/cdsr_tensor.h).
+    public partial class Tensor
+    {
+        public Tensor neg() => FromNative(TensorNative.cdsr_tensor_neg(Handle));
+        public Tensor exp() => FromNative(TensorNative.cdsr_tensor_exp(Handle));
+        public Tensor log() => FromNative(TensorNative.cdsr_tensor_log(Handle));
+        public Tensor log1p() => FromNative(TensorNative.cdsr_tensor_log1p(Handle));
+        public Tensor sqrt() => FromNative(TensorNative.cdsr_tensor_sqrt(Handle));
+        public Tensor rsqrt() => FromNative(TensorNative.cdsr_tensor_rsqrt(Handle));
+        public Tensor abs() => FromNative(TensorNative.cdsr_tensor_abs(Handle));
+        public Tensor sign() => FromNative(TensorNative.cdsr_tensor_sign(Handle));
+        public Tensor square() => FromNative(TensorNative.cdsr_tensor_square(Handle));
+        public Tensor reciprocal() => FromNative(TensorNative.cdsr_tensor_reciprocal(Handle));
+        public Tensor sin() => FromNative(TensorNative.cdsr_tensor_sin(Handle));
+        public Tensor cos() => FromNative(TensorNative.cdsr_tensor_cos(Handle));
+        public Tensor floor() => FromNative(TensorNative.cdsr_tensor_floor(Handle));
+        public Tensor ceil() => FromNative(TensorNative.cdsr_tensor_ceil(Handle));
+        public Tensor round() => FromNative(TensorNative.cdsr_tensor_round(Handle));
+        public Tensor relu() => FromNative(TensorNative.cdsr_tensor_relu(Handle));
+        public Tensor sigmoid() => FromNative(TensorNative.cdsr_tensor_sigmoid(Handle));
+        public Tensor tanh() => FromNative(TensorNative.cdsr_tensor_tanh(Handle));
+        public Tensor logical_not() => FromNative(TensorNative.cdsr_tensor_logical_not(Handle));
+        public Tensor isnan() => FromNative(TensorNative.cdsr_tensor_isnan(Handle));
+
+        public Tensor add(Tensor other) => FromNative(TensorNative.cdsr_tensor_add(Handle, other.Handle));
+        public Tensor sub(Tensor other) => FromNative(TensorNative.cdsr_tensor_sub(Handle, other.Handle));
+        public Tensor mul(Tensor other) => FromNative(TensorNative.cdsr_tensor_mul(Handle, other.Handle));
+        public Tensor div(Tensor other) => FromNative(TensorNative.cdsr_tensor_div(Handle, other.Handle));
+        public Tensor pow(Tensor other) => FromNative(TensorNative.cdsr_tensor_pow(Handle, other.Handle));
+        public Tensor maximum(Tensor other) => FromNative(TensorNative.cdsr_tensor_maximum(Handle, other.Handle));
+        public Tensor minimum(Tensor other) => FromNative(TensorNative.cdsr_tensor_minimum(Handle, other.Handle));
+        public Tensor remainder(Tensor other) => FromNative(TensorNative.cdsr_tensor_remainder(Handle, other.Handle));
+        public Tensor eq(Tensor other) => FromNative(TensorNative.cdsr_tensor_eq(Handle, other.Handle));
+        public Tensor ne(Tensor other) => FromNative(TensorNative.cdsr_tensor_ne(Handle, other.Handle));
+        public Tensor lt(Tensor other) => FromNative(TensorNative.cdsr_tensor_lt(Handle, other.Handle));
+        public Tensor le(Tensor other) => FromNative(TensorNative.cdsr_tensor_le(Handle, other.Handle));
+        public Tensor gt(Tensor other) => FromNative(TensorNative.cdsr_tensor_gt(Handle, other.Handle));
+        public Tensor ge(Tensor other) => FromNative(TensorNative.cdsr_tensor_ge(Handle, other.Handle));
+        public Tensor logical_and(Tensor other) => FromNative(TensorNative.cdsr_tensor_logical_and(Handle, other.Handle));
+        public Tensor logical_or(Tensor other) => FromNative(TensorNative.cdsr_tensor_logical_or(Handle, other.Handle));
+        public Tensor logical_xor(Tensor other) => FromNative(TensorNative.cdsr_tensor_logical_xor(Handle, other.Handle));
+        public Tensor matmul(Tensor other) => FromNative(TensorNative.cdsr_tensor_matmul(Handle, other.Handle));
+        public Tensor bmm(Tensor other) => FromNative(TensorNative.cdsr_tensor_bmm(Handle, other.Handle));
+        public Tensor mm(Tensor other) => FromNative(TensorNative.cdsr_tensor_mm(Handle, other.Handle));
+
+        public Tensor add(double other) => FromNative(TensorNative.cdsr_tensor_add_scalar(Handle, other));
+        public Tensor sub(double other) => FromNative(TensorNative.cdsr_tensor_sub_scalar(Handle, other));
+        public Tensor mul(double other) => FromNative(TensorNative.cdsr_tensor_mul_scalar(Handle, other));
+        public Tensor div(double other) => FromNative(TensorNative.cdsr_tensor_div_scalar(Handle, other));
+        public Tensor pow(double other) => FromNative(TensorNative.cdsr_tensor_pow_scalar(Handle, other));
+        public Tensor remainder(double other) => FromNative(TensorNative.cdsr_tensor_remainder_scalar(Handle, other));
+        public Tensor eq(double other) => FromNative(TensorNative.cdsr_tensor_eq_scalar(Handle, other));
+        public Tensor ne(double other) => FromNative(TensorNative.cdsr_tensor_ne_scalar(Handle, other));
+        public Tensor lt(double other) => FromNative(TensorNative.cdsr_tensor_lt_scalar(Handle, other));
+        public Tensor le(double other) => FromNative(TensorNative.cdsr_tensor_le_scalar(Handle, other));
+        public Tensor gt(double other) => FromNative(TensorNative.cdsr_tensor_gt_scalar(Handle, other));
+        public Tensor ge(double other) => FromNative(TensorNative.cdsr_tensor_ge_scalar(Handle, other));
+
+        public static Tensor operator +(Tensor a, Tensor b) => a.add(b);
+        public static Tensor operator -(Tensor a, Tensor b) => a.sub(b);
+        public static Tensor operator *(Tensor a, Tensor b) => a.mul(b);
+        public static Tensor operator /(Tensor a, Tensor b) => a.div(b);
+        public static Tensor operator %(Tensor a, Tensor b) => a.remainder(b);
+        public static Tensor operator -(Tensor a) => a.neg();
+        public static Tensor operator +(Tensor a, double b) => a.add(b);
+        public static Tensor operator +(double a, Tensor b) => b.add(a);
+        public static Tensor operator -(Tensor a, double b) => a.sub(b);
+        public static Tensor operator -(double a, Tensor b) => FromNative(TensorNative.cdsr_tensor_rsub_scalar(b.Handle, a));
+        public static Tensor operator *(Tensor a, double b) => a.mul(b);
+        public static Tensor operator *(double a, Tensor b) => b.mul(a);
+        public static Tensor operator /(Tensor a, double b) => a.div(b);
+        public static Tensor operator /(double a, Tensor b) => FromNative(TensorNative.cdsr_tensor_rdiv_scalar(b.Handle, a));
+        public static Tensor operator &(Tensor a, Tensor b) => a.logical_and(b);
+        public static Tensor operator |(Tensor a, Tensor b) => a.logical_or(b);
+        public static Tensor operator ^(Tensor a, Tensor b) => a.logical_xor(b);
+        public static Tensor operator !(Tensor a) => a.logical_not();
+    }
+
+    public static Tensor neg(Tensor input) => input.neg();
+    public static Tensor exp(Tensor input) => input.exp();
+    public static Tensor log(Tensor input) => input.log();
+    public static Tensor log1p(Tensor input) => input.log1p();
+    public static Tensor sqrt(Tensor input) => input.sqrt();
+    public static Tensor rsqrt(Tensor input) => input.rsqrt();
+    public static Tensor abs(Tensor input) => input.abs();
+    public static Tensor sign(Tensor input) => input.sign();
+    public static Tensor square(Tensor input) => input.square();
+    public static Tensor reciprocal(Tensor input) => input.reciprocal();
+    public static Tensor sin(Tensor input) => input.sin();
+    public static Tensor cos(Tensor input) => input.cos();
+    public static Tensor floor(Tensor input) => input.floor();
+    public static Tensor ceil(Tensor input) => input.ceil();
+    public static Tensor round(Tensor input) => input.round();
+    public static Tensor relu(Tensor input) => input.relu();
+    public static Tensor sigmoid(Tensor input) => input.sigmoid();
+    public static Tensor tanh(Tensor input) => input.tanh();
+    public static Tensor logical_not(Tensor input) => input.logical_not();
+    public static Tensor isnan(Tensor input) => input.isnan();
+    public static Tensor add(Tensor input, Tensor other) => input.add(other);
+    public static Tensor sub(Tensor input, Tensor other) => input.sub(other);
+    public static Tensor mul(Tensor input, Tensor other) => input.mul(other);
+    public static Tensor div(Tensor input, Tensor other) => input.div(other);
+    public static Tensor pow(Tensor input, Tensor other) => input.pow(other);
+    public static Tensor maximum(Tensor input, Tensor other) => input.maximum(other);
+    public static Tensor minimum(Tensor input, Tensor other) => input.minimum(other);
+    public static Tensor remainder(Tensor input, Tensor other) => input.remainder(other);
+    public static Tensor eq(Tensor input, Tensor other) => input.eq(other);
+    public static Tensor ne(Tensor input, Tensor other) => input.ne(other);
+    public static Tensor lt(Tensor input, Tensor other) => input.lt(other);
+    public static Tensor le(Tensor input, Tensor other) => input.le(other);
+    public static Tensor gt(Tensor input, Tensor other) => input.gt(other);
+    public static Tensor ge(Tensor input, Tensor other) => input.ge(other);
+    public static Tensor logical_and(Tensor input, Tensor other) => input.logical_and(other);
+    public static Tensor logical_or(Tensor input, Tensor other) => input.logical_or(other);
+    public static Tensor logical_xor(Tensor input, Tensor other) => input.logical_xor(other);
+    public static Tensor matmul(Tensor input, Tensor other) => input.matmul(other);
+    public static Tensor bmm(Tensor input, Tensor other) => input.bmm(other);
+    public static Tensor mm(Tensor input, Tensor other) => input.mm(other);
+    public static Tensor add(Tensor input, double other) => input.add(other);
+    public static Tensor sub(Tensor input, double other) => input.sub(other);
+    public static Tensor mul(Tensor input, double other) => input.mul(other);
+    public static Tensor div(Tensor input, double other) => input.div(other);
+    public static Tensor pow(Tensor input, double other) => input.pow(other);
+}

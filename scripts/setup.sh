@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Idempotent setup for a fresh Debian 12 machine: system packages, the native shim over libtorch,
+# and the pinned native engines fetched from npm (verified by sha256). Safe to run repeatedly.
+#   CDSR_TORCH_DIR=/path/to/libtorch/share/cmake/Torch  build the shim against another (e.g. CUDA) libtorch
+#   CDSR_SKIP_APT=1                                      do not call apt-get (packages already present)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$root/artifacts/native"
+cache="${CDSR_CACHE:-$HOME/.cache/cdsr}"
+mkdir -p "$out" "$cache"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# ---- 1. system packages -------------------------------------------------------------------------
+need_pkgs=(libtorch-dev libopenblas0-pthread cmake g++ make npm ca-certificates)
+missing=()
+for p in "${need_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# npm may come from a non-Debian node install: accept any npm on PATH.
+if command -v npm >/dev/null 2>&1; then
+  tmp=(); for p in "${missing[@]}"; do [ "$p" = npm ] || tmp+=("$p"); done; missing=("${tmp[@]+"${tmp[@]}"}")
+fi
+if [ "${#missing[@]}" -gt 0 ] && [ -z "${CDSR_SKIP_APT:-}" ]; then
+  log "apt-get install ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# OpenBLAS must be the BLAS libtorch sees: the reference BLAS is ~30x slower for matmul.
+blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
+case "$blas" in
+  *openblas*) ;;
+  *) echo "setup: libblas.so.3 resolves to '$blas', not OpenBLAS; run: update-alternatives --config libblas.so.3-x86_64-linux-gnu" >&2; exit 1 ;;
+esac
+
+# ---- 2. native shim (native/ -> artifacts/native/libcdsr_torch.so) --------------------------------
+torch_dir="${CDSR_TORCH_DIR:-/usr/lib/x86_64-linux-gnu/cmake/Torch}"
+build="$root/native/build"
+cmake -S "$root/native" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$torch_dir" >/dev/null
+cmake --build "$build" -j"$(nproc)" 2>&1 | grep -vE '^\[ *[0-9]+%\]|^-- ' >&2 || true
+[ -f "$build/libcdsr_torch.so" ] || { echo "setup: native build failed (see output above)" >&2; exit 1; }
+cp -u "$build/libcdsr_torch.so" "$out/"
+
+# ---- 3. pinned npm artifacts --------------------------------------------------------------------
+# fetch NAME VERSION SHA256 FILE_IN_PACKAGE DEST
+fetch_npm() {
+  local name="$1" version="$2" sha="$3" inner="$4" dest="$5"
+  [ -f "$dest" ] && [ -f "$dest.sha256" ] && [ "$(cat "$dest.sha256")" = "$sha" ] && return 0
+  local tgz="$cache/$(echo "$name" | sed 's|^@||; s|/|-|')-$version.tgz"
+  if [ ! -f "$tgz" ] || [ "$(sha256sum "$tgz" | cut -d' ' -f1)" != "$sha" ]; then
+    log "npm pack $name@$version"
+    (cd "$cache" && npm pack --silent "$name@$version" >/dev/null)
+  fi
+  local got; got="$(sha256sum "$tgz" | cut -d' ' -f1)"
+  if [ "$got" != "$sha" ]; then
+    echo "setup: sha256 mismatch for $name@$version: expected $sha, got $got" >&2; rm -f "$tgz"; exit 1
+  fi
+  local x; x="$(mktemp -d)"
+  tar -xzf "$tgz" -C "$x" "package/$inner"
+  mv "$x/package/$inner" "$dest.tmp" && mv "$dest.tmp" "$dest"
+  rm -rf "$x"; echo "$sha" > "$dest.sha256"
+}
+fetch_npm @duckdb/node-bindings-linux-x64 1.5.6-r.1 \
+  1b9f82478539bb9a1d1df44bd103121a12ae52142c07158dc52b97d2ec1d69ff libduckdb.so "$out/libduckdb.so"
+
+log "ok: $(ls "$out" | grep -v sha256 | tr '\n' ' ')"
