@@ -26,7 +26,7 @@ public class TensorBasicsTests
         var b = tensor(new double[] { 5, 6, 7, 8 }, new long[] { 2, 2 });
         var c = a.matmul(b);
         Assert.That(c.data<double>(), Is.EqualTo(new double[] { 19, 22, 43, 50 }));
-        c.sum_for_test().backward();
+        c.backward(ones(new long[] { 2, 2 }, ScalarType.Float64));
         // d(sum(A B))/dA = 1 B^T  -> rows [11, 15]
         Assert.That(a.grad!.data<double>(), Is.EqualTo(new double[] { 11, 15, 11, 15 }));
     }
@@ -41,15 +41,3 @@ public class TensorBasicsTests
     }
 }
 
-internal static class TestExtensions
-{
-    // Sum of all elements as (x * 1).sum via matmul with ones, until reductions land.
-    public static Tensor sum_for_test(this Tensor x) => x.reshape_for_test();
-    private static Tensor reshape_for_test(this Tensor x)
-    {
-        var s = x.shape;
-        var ones1 = ones(new long[] { 1, s[0] }, x.dtype);
-        var ones2 = ones(new long[] { s[1], 1 }, x.dtype);
-        return ones1.matmul(x).matmul(ones2);
-    }
-}
