@@ -20,12 +20,12 @@ public static partial class torch
     }
 
     /// <summary>
-    /// Mean wall time in nanoseconds of one n x n float32 matmul called directly in C++ (at::matmul, no binding),
-    /// after <paramref name="warmup"/> untimed calls: the reference for the binding's matmul benchmark.
+    /// Mean wall time in nanoseconds of one <c>at::matmul(a, b)</c> called <paramref name="iterations"/> times in a C++
+    /// loop (no binding in between, grad mode off): the reference for the binding's matmul benchmark.
     /// </summary>
-    public static double bench_matmul_direct_ns(long n, int warmup, int iterations)
+    public static double bench_matmul_direct_ns(Tensor a, Tensor b, int iterations)
     {
-        Check(cdsr_bench_matmul_direct(n, warmup, iterations, out var ns));
+        Check(cdsr_bench_matmul_direct(a.Handle, b.Handle, iterations, out var ns));
         return ns;
     }
 }
