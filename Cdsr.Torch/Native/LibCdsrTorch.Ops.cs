@@ -91,5 +91,5 @@ internal static partial class LibCdsrTorch
 
     // errors and benchmarks
     [LibraryImport(Library)] internal static partial int cdsr_cpp_backtraces_enabled();
-    [LibraryImport(Library)] internal static partial int cdsr_bench_matmul_direct(long n, int warmup, int iterations, out double nsPerCall);
+    [LibraryImport(Library)] internal static partial int cdsr_bench_matmul_direct(TensorHandle a, TensorHandle b, int iterations, out double nsPerCall);
 }

@@ -120,8 +120,9 @@ CDSR_API cdsr_tensor cdsr_tensor_argsort(cdsr_tensor t, int64_t dim, int descend
 CDSR_API int cdsr_cpp_backtraces_enabled(void);
 
 /* ---- benchmarks ---- */
-/* Times n x n float32 matmuls made directly with at::matmul (no binding in between): warmup calls, then
- * iterations timed calls; *ns_per_call receives the mean wall time of one call in nanoseconds. */
-CDSR_API int cdsr_bench_matmul_direct(int64_t n, int warmup, int iterations, double* ns_per_call);
+/* Calls at::matmul(a, b) iterations times directly in C++ (no binding in between, result discarded, grad mode
+ * off); *ns_per_call receives the mean wall time of one call in nanoseconds. The reference for the binding's
+ * matmul benchmark (Cdsr.Benchmarks/MatmulBenchmark.cs). */
+CDSR_API int cdsr_bench_matmul_direct(cdsr_tensor a, cdsr_tensor b, int iterations, double* ns_per_call);
 
 #endif
