@@ -251,6 +251,8 @@ public class NnModuleTests
     [Test]
     public void DisposingAModuleReleasesEveryNativeTensor()
     {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var before = Tensor.TotalCount;
         using (var scope = NewDisposeScope())
         {
