@@ -1,4 +1,5 @@
 using Cdsr.Torch.Native;
+using static Cdsr.Torch.Native.LibCdsrTorch;
 
 namespace Cdsr.Torch;
 
@@ -61,6 +62,29 @@ public static partial class torch
         public Tensor le(double other) => FromNative(TensorNative.cdsr_tensor_le_scalar(Handle, other));
         public Tensor gt(double other) => FromNative(TensorNative.cdsr_tensor_gt_scalar(Handle, other));
         public Tensor ge(double other) => FromNative(TensorNative.cdsr_tensor_ge_scalar(Handle, other));
+
+        /// <summary>this + alpha * other.</summary>
+        public Tensor add(Tensor other, double alpha) => FromNative(cdsr_tensor_add_alpha(Handle, other.Handle, alpha));
+        /// <summary>Limits every element to [min, max]; a null bound is open.</summary>
+        public Tensor clamp(double? min = null, double? max = null) =>
+            FromNative(cdsr_tensor_clamp(Handle, min ?? 0, min.HasValue ? 1 : 0, max ?? 0, max.HasValue ? 1 : 0));
+        public Tensor clamp_min(double min) => clamp(min, null);
+        public Tensor clamp_max(double max) => clamp(null, max);
+        public Tensor clip(double? min = null, double? max = null) => clamp(min, max);
+        /// <summary>Remainder with the sign of the dividend (C's fmod); <see cref="remainder(Tensor)"/> takes the divisor's sign.</summary>
+        public Tensor fmod(Tensor other) => FromNative(cdsr_tensor_fmod(Handle, other.Handle));
+        public Tensor fmod(double other) => FromNative(cdsr_tensor_fmod_scalar(Handle, other));
+
+        // Comparison operators give bool tensors. == and != are deliberately not overloaded (they would break
+        // reference comparisons such as `t == null`): use eq / ne.
+        public static Tensor operator <(Tensor a, Tensor b) => a.lt(b);
+        public static Tensor operator >(Tensor a, Tensor b) => a.gt(b);
+        public static Tensor operator <=(Tensor a, Tensor b) => a.le(b);
+        public static Tensor operator >=(Tensor a, Tensor b) => a.ge(b);
+        public static Tensor operator <(Tensor a, double b) => a.lt(b);
+        public static Tensor operator >(Tensor a, double b) => a.gt(b);
+        public static Tensor operator <=(Tensor a, double b) => a.le(b);
+        public static Tensor operator >=(Tensor a, double b) => a.ge(b);
 
         public static Tensor operator +(Tensor a, Tensor b) => a.add(b);
         public static Tensor operator -(Tensor a, Tensor b) => a.sub(b);
@@ -127,4 +151,12 @@ public static partial class torch
     public static Tensor mul(Tensor input, double other) => input.mul(other);
     public static Tensor div(Tensor input, double other) => input.div(other);
     public static Tensor pow(Tensor input, double other) => input.pow(other);
+    public static Tensor clamp(Tensor input, double? min = null, double? max = null) => input.clamp(min, max);
+    public static Tensor fmod(Tensor input, Tensor other) => input.fmod(other);
+    public static Tensor fmod(Tensor input, double other) => input.fmod(other);
+    public static Tensor where(Tensor condition, double x, Tensor y)
+    {
+        using var xs = full(Array.Empty<long>(), x, y.dtype, y.device);
+        return where(condition, xs, y);
+    }
 }

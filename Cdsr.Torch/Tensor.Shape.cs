@@ -1,0 +1,141 @@
+using static Cdsr.Torch.Native.LibCdsrTorch;
+
+namespace Cdsr.Torch;
+
+public static partial class torch
+{
+    // Views, shape changes, joining and splitting (see native/include/cdsr_ops.h). View ops share storage.
+    public partial class Tensor
+    {
+        public unsafe Tensor reshape(params long[] shape)
+        {
+            fixed (long* p = shape) return FromNative(cdsr_tensor_reshape(Handle, p, shape.Length));
+        }
+
+        /// <summary>A view with a new shape (fails when the strides do not allow one; use <see cref="reshape"/>).</summary>
+        public unsafe Tensor view(params long[] shape)
+        {
+            fixed (long* p = shape) return FromNative(cdsr_tensor_view(Handle, p, shape.Length));
+        }
+
+        public Tensor view_as(Tensor other) => view(other.shape);
+        public Tensor flatten(long start_dim = 0, long end_dim = -1) => FromNative(cdsr_tensor_flatten(Handle, start_dim, end_dim));
+        public Tensor transpose(long dim0, long dim1) => FromNative(cdsr_tensor_transpose(Handle, dim0, dim1));
+
+        public unsafe Tensor permute(params long[] dims)
+        {
+            fixed (long* p = dims) return FromNative(cdsr_tensor_permute(Handle, p, dims.Length));
+        }
+
+        /// <summary>Transpose of a tensor of at most 2 dimensions.</summary>
+        public Tensor t() => FromNative(cdsr_tensor_t(Handle));
+        /// <summary>Without the size-1 dimension <paramref name="dim"/> (or every size-1 dimension when null).</summary>
+        public Tensor squeeze(long? dim = null) =>
+            FromNative(dim is null ? cdsr_tensor_squeeze(Handle) : cdsr_tensor_squeeze_dim(Handle, dim.Value));
+        public Tensor unsqueeze(long dim) => FromNative(cdsr_tensor_unsqueeze(Handle, dim));
+
+        /// <summary>A broadcast view with the given sizes (-1 keeps a size).</summary>
+        public unsafe Tensor expand(params long[] sizes)
+        {
+            fixed (long* p = sizes) return FromNative(cdsr_tensor_expand(Handle, p, sizes.Length));
+        }
+
+        public Tensor expand_as(Tensor other) => expand(other.shape);
+        public Tensor narrow(long dim, long start, long length) => FromNative(cdsr_tensor_narrow(Handle, dim, start, length));
+        /// <summary>The slice at <paramref name="index"/> along <paramref name="dim"/>, which disappears.</summary>
+        public Tensor select(long dim, long index) => FromNative(cdsr_tensor_select(Handle, dim, index));
+
+        public unsafe Tensor repeat(params long[] repeats)
+        {
+            fixed (long* p = repeats) return FromNative(cdsr_tensor_repeat(Handle, p, repeats.Length));
+        }
+
+        public unsafe Tensor flip(params long[] dims)
+        {
+            fixed (long* p = dims) return FromNative(cdsr_tensor_flip(Handle, p, dims.Length));
+        }
+
+        public Tensor tril(long diagonal = 0) => FromNative(cdsr_tensor_tril(Handle, diagonal));
+        public Tensor triu(long diagonal = 0) => FromNative(cdsr_tensor_triu(Handle, diagonal));
+
+        /// <summary>Pieces of <paramref name="size"/> along <paramref name="dim"/> (the last may be smaller).</summary>
+        public Tensor[] split(long size, long dim = 0)
+        {
+            if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "split size must be positive");
+            var n = this.size((int)dim);
+            var sizes = new long[Math.Max(1, (n + size - 1) / size)];
+            for (int i = 0; i < sizes.Length; i++) sizes[i] = Math.Min(size, n - i * size);
+            return split(sizes, dim);
+        }
+
+        /// <summary>Pieces of the given sizes along <paramref name="dim"/>; the sizes must add up to the dimension.</summary>
+        public unsafe Tensor[] split(long[] sizes, long dim = 0)
+        {
+            var raw = new IntPtr[sizes.Length];
+            fixed (long* s = sizes)
+            fixed (IntPtr* o = raw)
+                Check(cdsr_tensor_split_with_sizes(Handle, s, sizes.Length, dim, o));
+            return raw.Select(FromNative).ToArray();
+        }
+
+        /// <summary><paramref name="chunks"/> pieces (fewer when the dimension is short) of equal size but the last.</summary>
+        public Tensor[] chunk(long chunks, long dim = 0)
+        {
+            if (chunks <= 0) throw new ArgumentOutOfRangeException(nameof(chunks), chunks, "chunk count must be positive");
+            var n = size((int)dim);
+            return split(Math.Max(1, (n + chunks - 1) / chunks), dim);
+        }
+    }
+
+    public static Tensor reshape(Tensor input, params long[] shape) => input.reshape(shape);
+    public static Tensor flatten(Tensor input, long start_dim = 0, long end_dim = -1) => input.flatten(start_dim, end_dim);
+    public static Tensor transpose(Tensor input, long dim0, long dim1) => input.transpose(dim0, dim1);
+    public static Tensor permute(Tensor input, params long[] dims) => input.permute(dims);
+    public static Tensor t(Tensor input) => input.t();
+    public static Tensor squeeze(Tensor input, long? dim = null) => input.squeeze(dim);
+    public static Tensor unsqueeze(Tensor input, long dim) => input.unsqueeze(dim);
+    public static Tensor narrow(Tensor input, long dim, long start, long length) => input.narrow(dim, start, length);
+    public static Tensor flip(Tensor input, params long[] dims) => input.flip(dims);
+    public static Tensor tril(Tensor input, long diagonal = 0) => input.tril(diagonal);
+    public static Tensor triu(Tensor input, long diagonal = 0) => input.triu(diagonal);
+    public static Tensor clone(Tensor input) => input.clone();
+    public static Tensor[] split(Tensor input, long size, long dim = 0) => input.split(size, dim);
+    public static Tensor[] split(Tensor input, long[] sizes, long dim = 0) => input.split(sizes, dim);
+    public static Tensor[] chunk(Tensor input, long chunks, long dim = 0) => input.chunk(chunks, dim);
+
+    /// <summary>Concatenates along an existing dimension.</summary>
+    public static unsafe Tensor cat(IList<Tensor> tensors, long dim = 0)
+    {
+        var raw = RawHandles(tensors);
+        fixed (IntPtr* p = raw)
+        {
+            var r = Tensor.FromNative(cdsr_tensor_cat(p, tensors.Count, dim));
+            GC.KeepAlive(tensors);
+            return r;
+        }
+    }
+
+    /// <summary>Stacks equal-shaped tensors along a new dimension.</summary>
+    public static unsafe Tensor stack(IList<Tensor> tensors, long dim = 0)
+    {
+        var raw = RawHandles(tensors);
+        fixed (IntPtr* p = raw)
+        {
+            var r = Tensor.FromNative(cdsr_tensor_stack(p, tensors.Count, dim));
+            GC.KeepAlive(tensors);
+            return r;
+        }
+    }
+
+    public static Tensor concat(IList<Tensor> tensors, long dim = 0) => cat(tensors, dim);
+
+    // Borrowed raw handles (the caller keeps the tensors alive across the call).
+    private static IntPtr[] RawHandles(IList<Tensor> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var raw = new IntPtr[Math.Max(tensors.Count, 1)];
+        for (int i = 0; i < tensors.Count; i++)
+            raw[i] = (tensors[i] ?? throw new ArgumentNullException(nameof(tensors), $"tensor {i} is null")).Handle.DangerousGetHandle();
+        return raw;
+    }
+}
