@@ -43,6 +43,17 @@ public static partial class torch
         public static TransformerEncoder TransformerEncoder(Modules.TransformerEncoderLayer encoder_layer, long num_layers, Modules.LayerNorm? norm = null) =>
             new(encoder_layer, num_layers, norm);
 
+        public static CrossEntropyLoss CrossEntropyLoss(Tensor? weight = null, long ignore_index = -100, Reduction reduction = Reduction.Mean,
+            double label_smoothing = 0.0) => new(weight, ignore_index, reduction, label_smoothing);
+
+        public static NLLLoss NLLLoss(Tensor? weight = null, long ignore_index = -100, Reduction reduction = Reduction.Mean) =>
+            new(weight, ignore_index, reduction);
+
+        public static BCEWithLogitsLoss BCEWithLogitsLoss(Tensor? weight = null, Reduction reduction = Reduction.Mean, Tensor? pos_weights = null) =>
+            new(weight, reduction, pos_weights);
+
+        public static MSELoss MSELoss(Reduction reduction = Reduction.Mean) => new(reduction);
+
         public static Sequential Sequential(params Module<Tensor, Tensor>[] modules) =>
             new(modules.Select((m, i) => (i.ToString(), m)));
 
