@@ -1,1 +1,1 @@
-Console.WriteLine("x");
+return Cdsr.Cli.Commands.CdsrCommandLine.Run(args, Console.Out, Console.Error);

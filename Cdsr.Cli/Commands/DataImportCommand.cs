@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Cdsr.Data.Storage;
+
+namespace Cdsr.Cli.Commands;
+
+/// <summary><c>cdsr data import --format F --input DIR --out DIR [--negatives 100|999] [--exclude history|target] [--seed S]</c>:
+/// imports a benchmark release, draws its evaluation candidates and writes a dataset folder (manifest + Parquet).</summary>
+public static class DataImportCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var source = new ImportSourceOptions(required: true);
+        var output = new Option<DirectoryInfo>("--out") { Description = "Dataset folder to write (manifest.json + Parquet tables)", Required = true };
+        var cmd = new Command("import", "Import a benchmark release into a dataset folder");
+        source.AddTo(cmd);
+        cmd.Options.Add(output);
+        cmd.SetAction(p =>
+        {
+            var data = source.Import(p);
+            var dir = p.GetValue(output)!;
+            DatasetStore.Write(data, dir.FullName);
+            var c = data.Candidates;
+            context.Out.WriteLine($"imported {data.Name} ({data.SourceFormat}): {data.UserCount:N0} users, {data.InteractionCount:N0} interactions, " +
+                $"{data.Instances.Length:N0} instances, items {data.DomainA.Name} {data.DomainA.Count:N0} / {data.DomainB.Name} {data.DomainB.Count:N0}");
+            if (c is not null)
+                context.Out.WriteLine(c.IsFullRanking
+                    ? $"candidates: full ranking for {c.RowCount:N0} valid/test instances (exclude {c.Exclusion.ToString().ToLowerInvariant()})"
+                    : $"candidates: {c.RowCount:N0} valid/test instances x (1 target + {c.Negatives} negatives), exclude {c.Exclusion.ToString().ToLowerInvariant()}, seed {c.Seed}");
+            foreach (var n in data.Notes) context.Out.WriteLine("note: " + n);
+            context.Out.WriteLine($"wrote {dir.FullName}");
+            return 0;
+        });
+        return cmd;
+    }
+}
