@@ -10,6 +10,7 @@ public static class DataCommand
     [
         DataImportCommand.Create,
         DataStatsCommand.Create,
+        GenerateCommand.Create,
     ];
 
     public static Command Create(CliContext context)

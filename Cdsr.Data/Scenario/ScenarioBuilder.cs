@@ -130,7 +130,7 @@ public static class ScenarioBuilder
             Options = options,
             Inputs = inputs ?? [],
             Counts = counts,
-            ContentHash = ScenarioManifest.Hash(dataset),
+            ContentHash = Storage.DatasetStore.ContentHash(dataset),
         };
         return new ScenarioResult(dataset, manifest);
     }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cdsr.Data.Model;
@@ -98,15 +97,15 @@ public sealed class ScenarioCounts
 
 /// <summary>
 /// What a built scenario carries beside its data: the options it was built with, its inputs (with hashes), the
-/// counts of every step, and a content hash of the dataset (SHA-256 over a canonical byte stream of vocabularies,
-/// users, interactions, instances and candidates), so two builds can be compared by one string.
-/// Persisted as indented JSON (<see cref="Write"/>), version <see cref="CurrentVersion"/>.
+/// counts of every step, and the dataset's content hash (<see cref="Storage.DatasetStore.ContentHash"/>, the same
+/// string the dataset folder's own manifest.json carries), so two builds can be compared by one string.
+/// Persisted as indented JSON in <c>scenario.json</c> beside the dataset files, version <see cref="CurrentVersion"/>.
 /// </summary>
 public sealed record ScenarioManifest
 {
     public const int CurrentVersion = 1;
     public const string Signature = "cdsr-scenario-manifest";
-    public const string FileName = "manifest.json";
+    public const string FileName = "scenario.json";
 
     public string Kind { get; init; } = Signature;
     public int Version { get; init; } = CurrentVersion;
@@ -114,7 +113,7 @@ public sealed record ScenarioManifest
     public ScenarioOptions Options { get; init; } = new();
     public IReadOnlyList<ScenarioInput> Inputs { get; init; } = [];
     public ScenarioCounts Counts { get; init; } = new();
-    /// <summary>Lower-case hex SHA-256 of the dataset content (<see cref="Hash"/>).</summary>
+    /// <summary>SHA-256 of the dataset content (<see cref="Storage.DatasetStore.ContentHash"/>).</summary>
     public string ContentHash { get; init; } = "";
 
     private static readonly JsonSerializerOptions Json = new()
@@ -134,65 +133,5 @@ public sealed record ScenarioManifest
         if (m is null || m.Kind != Signature) throw new CdsrDataException(path, 1, $"not a scenario manifest (kind '{m?.Kind}', expected '{Signature}')");
         if (m.Version != CurrentVersion) throw new CdsrDataException(path, 1, $"scenario manifest version {m.Version}, this build reads version {CurrentVersion}");
         return m;
-    }
-
-    /// <summary>SHA-256 of the dataset content. Byte layout (little-endian): for each domain its name and, per item,
-    /// original id, title and categories (strings as UTF-8 with a 4-byte length, -1 for null); user count, then per
-    /// user id, length and (timestamp i64, item i32, domain u8) per interaction; instance count and (user, target,
-    /// history end i32, part u8) each; candidate negatives, exclusion and every candidate row item (i32).</summary>
-    public static string Hash(CdsrDataset d)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var buffer = new MemoryStream();
-        using var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true);
-        void Str(string? s)
-        {
-            if (s is null) { w.Write(-1); return; }
-            var bytes = Encoding.UTF8.GetBytes(s);
-            w.Write(bytes.Length);
-            w.Write(bytes);
-        }
-        void Flush()
-        {
-            w.Flush();
-            sha.AppendData(buffer.GetBuffer(), 0, (int)buffer.Length);
-            buffer.SetLength(0);
-        }
-        foreach (var v in new[] { d.DomainA, d.DomainB })
-        {
-            Str(v.Name);
-            w.Write(v.Count);
-            foreach (var item in v.Items)
-            {
-                Str(item.OriginalId);
-                Str(item.Title);
-                var cats = item.Categories ?? [];
-                w.Write(cats.Count);
-                foreach (var cat in cats) Str(cat);
-            }
-            Flush();
-        }
-        w.Write(d.UserCount);
-        for (int u = 0; u < d.UserCount; u++)
-        {
-            Str(d.UserIds[u]);
-            var s = d.Sequence(u);
-            w.Write(s.Length);
-            foreach (var x in s) { w.Write(x.Timestamp); w.Write(x.Item); w.Write((byte)x.Domain); }
-            if (buffer.Length > 1 << 16) Flush();
-        }
-        w.Write(d.Instances.Length);
-        foreach (var x in d.Instances) { w.Write(x.User); w.Write(x.TargetIndex); w.Write(x.HistoryEnd); w.Write((byte)x.Part); }
-        Flush();
-        if (d.Candidates is { } c)
-        {
-            w.Write(c.Negatives);
-            w.Write((byte)c.Exclusion);
-            foreach (int k in c.InstanceIndices) w.Write(k);
-            foreach (int item in c.Items) { w.Write(item); if (buffer.Length > 1 << 16) Flush(); }
-        }
-        else w.Write(-1);
-        Flush();
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }
