@@ -1,0 +1,198 @@
+using Cdsr.Data.DuckDb;
+using Cdsr.Data.Storage;
+
+namespace Cdsr.Tests.Data;
+
+public class ParquetTableTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "cdsr-parquet-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private static Table EveryType(int n)
+    {
+        var rng = new Random(7);
+        var longs = new long[n];
+        var ints = new int[n];
+        var doubles = new double[n];
+        var floats = new float[n];
+        var bools = new bool[n];
+        var strings = new string?[n];
+        string[] samples = { "", "a", "twelve bytes", "thirteen byte", "Grüße, 東京 🚀", "quote ' and \" and \\", "line\nbreak\ttab" };
+        for (int i = 0; i < n; i++)
+        {
+            longs[i] = i switch { 0 => long.MinValue, 1 => long.MaxValue, _ => rng.NextInt64() };
+            ints[i] = i switch { 0 => int.MinValue, 1 => int.MaxValue, _ => rng.Next(int.MinValue, int.MaxValue) };
+            doubles[i] = i switch { 0 => double.NaN, 1 => double.PositiveInfinity, 2 => -0.0, 3 => double.Epsilon, _ => rng.NextDouble() * 1e6 - 5e5 };
+            floats[i] = i switch { 0 => float.NegativeInfinity, 1 => float.MaxValue, _ => (float)rng.NextDouble() };
+            bools[i] = rng.Next(2) == 1;
+            strings[i] = i % 11 == 0 ? null : samples[i % samples.Length] + (i % 3 == 0 ? new string('x', i % 40) : "");
+        }
+        return new Table(
+            Column.Create("user id", longs), Column.Create("Item", ints), Column.Create("score", doubles),
+            Column.Create("w", floats), Column.Create("flag", bools), Column.Create("title \"quoted\"", strings));
+    }
+
+    [Test]
+    public void EveryColumnTypeRoundTripsIncludingNullsAndUnicode()
+    {
+        var table = EveryType(5000); // spans several 2048-row chunks
+        string path = Path.Combine(_dir, "t.parquet");
+        ParquetTable.Write(table, path);
+        var back = ParquetTable.Read(path);
+
+        Assert.That(back.RowCount, Is.EqualTo(5000));
+        Assert.That(back.ColumnNames, Is.EqualTo(table.ColumnNames));
+        Assert.That(back.Columns.Select(c => c.Type), Is.EqualTo(table.Columns.Select(c => c.Type)));
+        Assert.That(back.GetInt64("user id"), Is.EqualTo(table.GetInt64("user id")));
+        Assert.That(back.GetInt32("Item"), Is.EqualTo(table.GetInt32("Item")));
+        // Bitwise comparison: NaN, -0.0 and subnormals must survive unchanged.
+        Assert.That(back.GetDouble("score").Select(BitConverter.DoubleToInt64Bits), Is.EqualTo(table.GetDouble("score").Select(BitConverter.DoubleToInt64Bits)));
+        Assert.That(back.GetSingle("w").Select(BitConverter.SingleToInt32Bits), Is.EqualTo(table.GetSingle("w").Select(BitConverter.SingleToInt32Bits)));
+        Assert.That(back.GetBoolean("flag"), Is.EqualTo(table.GetBoolean("flag")));
+        Assert.That(back.GetString("title \"quoted\""), Is.EqualTo(table.GetString("title \"quoted\"")));
+        Assert.That(back.GetString("title \"quoted\"").Count(s => s is null), Is.EqualTo(Enumerable.Range(0, 5000).Count(i => i % 11 == 0)));
+    }
+
+    [Test]
+    public void AnIndependentReaderSeesTheWrittenValues()
+    {
+        // DuckDB's own SQL (not ParquetTable.Read) checks the file: types and aggregates.
+        var table = new Table(Column.Create("a", new long[] { 1, 2, 3 }), Column.Create("s", new string?[] { "x", null, "zé" }));
+        string path = Path.Combine(_dir, "t.parquet");
+        ParquetTable.Write(table, path, new ParquetWriteOptions { Compression = "zstd" });
+        using var db = DuckDbDatabase.OpenInMemory();
+        using var conn = db.Connect();
+        Assert.That(conn.QueryInt64($"SELECT sum(a) FROM read_parquet('{path}')"), Is.EqualTo(6));
+        Assert.That(conn.QueryString($"SELECT string_agg(coalesce(s, 'NULL'), ',' ORDER BY a) FROM read_parquet('{path}')"), Is.EqualTo("x,NULL,zé"));
+        Assert.That(conn.QueryString($"SELECT string_agg(DISTINCT compression, ',') FROM parquet_metadata('{path}')"), Is.EqualTo("ZSTD"));
+
+        // Row groups follow the option (DuckDB cuts them at whole 2048-row vectors).
+        string big = Path.Combine(_dir, "big.parquet");
+        ParquetTable.Write(new Table(Column.Create("i", Enumerable.Range(0, 10_000).ToArray())), big, new ParquetWriteOptions { RowGroupSize = 2048 });
+        Assert.That(conn.QueryInt64($"SELECT count(DISTINCT row_group_id) FROM parquet_metadata('{big}')"), Is.EqualTo(5));
+        Assert.That(ParquetTable.Read(big).GetInt32("i"), Is.EqualTo(Enumerable.Range(0, 10_000).ToArray()));
+    }
+
+    [Test]
+    public void EmptyTableKeepsItsSchema()
+    {
+        var table = new Table(Column.Create("a", Array.Empty<long>()), Column.Create("b", Array.Empty<string?>()), Column.Create("c", Array.Empty<bool>()));
+        string path = Path.Combine(_dir, "empty.parquet");
+        ParquetTable.Write(table, path);
+        var back = ParquetTable.Read(path);
+        Assert.That(back.RowCount, Is.Zero);
+        Assert.That(back.Columns.Select(c => (c.Name, c.Type)), Is.EqualTo(new[] { ("a", ColumnType.Int64), ("b", ColumnType.String), ("c", ColumnType.Boolean) }));
+    }
+
+    [Test]
+    public void TableWithoutColumnsIsRejected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ParquetTable.Write(new Table(), Path.Combine(_dir, "x.parquet")))!;
+        Assert.That(e.Message, Does.Contain("at least one column"));
+    }
+
+    [Test]
+    public void CorruptFileErrorNamesTheFile()
+    {
+        string path = Path.Combine(_dir, "corrupt.parquet");
+        File.WriteAllBytes(path, "PAR1 this is not a parquet file PAR1"u8.ToArray());
+        var e = Assert.Throws<InvalidDataException>(() => ParquetTable.Read(path))!;
+        Assert.That(e.Message, Does.Contain(path));
+    }
+
+    [Test]
+    public void TruncatedFileErrorNamesTheFile()
+    {
+        string path = Path.Combine(_dir, "trunc.parquet");
+        ParquetTable.Write(EveryType(3000), path);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<InvalidDataException>(() => ParquetTable.Read(path))!;
+        Assert.That(e.Message, Does.Contain(path));
+    }
+
+    [Test]
+    public void MissingFileIsReported()
+    {
+        string path = Path.Combine(_dir, "nope.parquet");
+        var e = Assert.Throws<FileNotFoundException>(() => ParquetTable.Read(path))!;
+        Assert.That(e.Message, Does.Contain(path));
+    }
+
+    [Test]
+    public void FailedWriteLeavesTheOldFileAndNoTemporaries()
+    {
+        string path = Path.Combine(_dir, "keep.parquet");
+        ParquetTable.Write(new Table(Column.Create("a", new[] { 1, 2, 3 })), path);
+        var e = Assert.Throws<IOException>(() =>
+            ParquetTable.Write(new Table(Column.Create("a", new[] { 9 })), path, new ParquetWriteOptions { Compression = "bogus" }))!;
+        Assert.That(e.Message, Does.Contain(path));
+        Assert.That(ParquetTable.Read(path).GetInt32("a"), Is.EqualTo(new[] { 1, 2, 3 }));
+        Assert.That(Directory.GetFiles(_dir), Is.EqualTo(new[] { path }));
+    }
+
+    [Test]
+    public void WriteReplacesAnExistingFile()
+    {
+        string path = Path.Combine(_dir, "r.parquet");
+        ParquetTable.Write(new Table(Column.Create("a", new[] { 1 })), path);
+        ParquetTable.Write(new Table(Column.Create("b", new[] { "x", "y" })), path);
+        var back = ParquetTable.Read(path);
+        Assert.That(back.GetString("b"), Is.EqualTo(new[] { "x", "y" }));
+        Assert.That(Directory.GetFiles(_dir), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void NullInANumericColumnIsAnErrorNamingFileAndColumn()
+    {
+        string path = Path.Combine(_dir, "nulls.parquet");
+        using (var db = DuckDbDatabase.OpenInMemory())
+        using (var conn = db.Connect())
+            conn.Execute($"COPY (SELECT CASE WHEN i = 2 THEN NULL ELSE i END AS n FROM range(5) t(i)) TO '{path}' (FORMAT PARQUET)");
+        var e = Assert.Throws<InvalidDataException>(() => ParquetTable.Read(path))!;
+        Assert.That(e.Message, Does.Contain(path).And.Contain("'n'").And.Contain("row 2"));
+    }
+
+    [Test]
+    public void UnsupportedColumnTypeIsAnErrorNamingTheColumn()
+    {
+        string path = Path.Combine(_dir, "date.parquet");
+        using (var db = DuckDbDatabase.OpenInMemory())
+        using (var conn = db.Connect())
+            conn.Execute($"COPY (SELECT DATE '2020-01-01' AS d) TO '{path}' (FORMAT PARQUET)");
+        var e = Assert.Throws<InvalidDataException>(() => ParquetTable.Read(path))!;
+        Assert.That(e.Message, Does.Contain(path).And.Contain("'d'").And.Contain("Date"));
+    }
+
+    [Test]
+    public void TableChecksLengthsNamesAndTypes()
+    {
+        var unequal = Assert.Throws<ArgumentException>(() => new Table(Column.Create("a", new[] { 1, 2 }), Column.Create("b", new[] { 1L })))!;
+        Assert.That(unequal.Message, Does.Contain("'b' has 1 rows").And.Contain("'a' has 2"));
+        var dup = Assert.Throws<ArgumentException>(() => new Table(Column.Create("a", new[] { 1 }), Column.Create("a", new[] { 2 })))!;
+        Assert.That(dup.Message, Does.Contain("duplicate column name 'a'"));
+        var t = new Table(Column.Create("a", new[] { 1 }));
+        Assert.That(Assert.Throws<KeyNotFoundException>(() => _ = t["z"])!.Message, Does.Contain("'z'").And.Contain("columns: a"));
+        Assert.That(Assert.Throws<InvalidCastException>(() => t.GetInt64("a"))!.Message, Does.Contain("Int32"));
+    }
+
+    [Test]
+    public void WriteAndReadReleaseEveryNativeHandle()
+    {
+        long before = DuckDbDatabase.LiveHandleCount;
+        string path = Path.Combine(_dir, "h.parquet");
+        ParquetTable.Write(EveryType(100), path);
+        ParquetTable.Read(path);
+        Assert.Throws<InvalidDataException>(() => { File.WriteAllText(path, "junk"); ParquetTable.Read(path); });
+        Assert.That(DuckDbDatabase.LiveHandleCount, Is.EqualTo(before));
+    }
+}
