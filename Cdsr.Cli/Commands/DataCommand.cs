@@ -11,6 +11,7 @@ public static class DataCommand
         DataImportCommand.Create,
         DataStatsCommand.Create,
         GenerateCommand.Create,
+        BuildCommand.Create,
     ];
 
     public static Command Create(CliContext context)

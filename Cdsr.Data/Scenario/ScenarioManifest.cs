@@ -33,6 +33,8 @@ public sealed class ScenarioCounts
     public int FilterRounds { get; set; }
     /// <summary>Reviews removed by the k-core, per-domain minimum and overlapped-only filters.</summary>
     public int[] RemovedByFilters { get; init; } = new int[2];
+    /// <summary>Metadata lines repeating an ASIN already read (the first entry is kept).</summary>
+    public int[] DuplicateMetadata { get; init; } = new int[2];
     /// <summary>Kept items with no metadata entry (only counted when metadata was given).</summary>
     public int[] ItemsWithoutMetadata { get; init; } = new int[2];
     /// <summary>Older interactions cut by MaxLength.</summary>
@@ -68,7 +70,7 @@ public sealed class ScenarioCounts
         static string Pair(int[] x) => $"{x[0]} (A) + {x[1]} (B)";
         if (Duplicates.Sum() > 0) yield return $"de-duplication removed {Pair(Duplicates)} repeated (user, item, timestamp) reviews";
         if (OutsideTimeWindow.Sum() > 0) yield return $"time window removed {Pair(OutsideTimeWindow)} reviews";
-        if (RemovedByFilters.Sum() > 0) yield return $"filters removed {Pair(RemovedByFilters)} reviews in {FilterRounds} rounds";
+        if (RemovedByFilters.Sum() > 0) yield return $"filters removed {Pair(RemovedByFilters)} reviews in {FilterRounds} round(s)";
         if (ItemsWithoutMetadata.Sum() > 0) yield return $"{Pair(ItemsWithoutMetadata)} items have no metadata";
         if (TruncatedByMaxLength > 0) yield return $"max length cut {TruncatedByMaxLength} older interactions";
         if (UsersDroppedBySplit > 0) yield return $"{UsersDroppedBySplit} users have no instance in the split";

@@ -36,7 +36,7 @@ public sealed class ScenarioBuilderTests
         Assert.That(c.Instances, Is.EqualTo(new[] { 2, 2, 2 }));
         Assert.That(c.TestTargets, Is.EqualTo(new[] { 0, 2 }));
         Assert.That(r.Dataset.DomainA.Items.ToArray().Select(i => i.OriginalId), Is.EqualTo(new[] { "a1", "a2" }));
-        Assert.That(r.Dataset.Notes, Has.Some.EqualTo("filters removed 3 (A) + 5 (B) reviews in 3 rounds"));
+        Assert.That(r.Dataset.Notes, Has.Some.EqualTo("filters removed 3 (A) + 5 (B) reviews in 3 round(s)"));
 
         // A single pass would have kept u3 and u4: the iteration is what removes them.
         var onePassUsers = new[] { "u1", "u2", "u3", "u4" };
