@@ -16,7 +16,6 @@ public static class BuildCommand
     {
         var d = new ScenarioOptions();
         var format = new Option<string>("--format") { Description = "Raw format: amazon2018|amazon2014|csv", Required = true };
-        format.AcceptOnlyFromAmong("amazon2018", "amazon2014", "csv");
         var reviewsA = new Option<FileInfo>("--domain-a") { Description = "Review file of domain A (plain or .gz)", Required = true };
         var reviewsB = new Option<FileInfo>("--domain-b") { Description = "Review file of domain B (plain or .gz)", Required = true };
         var metaA = new Option<FileInfo?>("--meta-a") { Description = "Metadata file of domain A (with --meta-b)" };
@@ -28,12 +27,10 @@ public static class BuildCommand
         var kUser = new Option<int>("--kcore-user") { Description = "Least interactions of a kept user (0 = off)" };
         var kItem = new Option<int>("--kcore-item") { Description = "Least interactions of a kept item (0 = off)" };
         var kScope = new Option<string>("--kcore-scope") { Description = "Count a user's interactions overall or per-domain", DefaultValueFactory = _ => "overall" };
-        kScope.AcceptOnlyFromAmong("overall", "per-domain");
         var minPer = new Option<int>("--min-per-domain") { Description = "Remove a user's domain part with fewer interactions (0 = off)" };
         var overlapped = new Option<bool>("--overlapped-only") { Description = "Keep only users active in both domains" };
         var ku = new Option<double?>("--ku") { Description = "Non-overlap ratio K_u in [0, 1]: share of single-domain users kept in train/valid (test keeps all)" };
         var split = new Option<string>("--split") { Description = "loo (leave-one-out), users (user-disjoint), time (cut timestamps)", DefaultValueFactory = _ => "loo" };
-        split.AcceptOnlyFromAmong("loo", "users", "time");
         var trainFraction = new Option<double>("--train-fraction") { Description = "users split: share of train users", DefaultValueFactory = _ => d.TrainFraction };
         var validFraction = new Option<double>("--valid-fraction") { Description = "users split: share of valid users", DefaultValueFactory = _ => d.ValidFraction };
         var validFrom = new Option<long?>("--valid-from") { Description = "time split: start of the valid period (Unix seconds)" };
@@ -44,7 +41,6 @@ public static class BuildCommand
         var keepDup = new Option<bool>("--keep-duplicates") { Description = "Keep repeated (user, item, timestamp) reviews" };
         var negatives = new Option<int>("--negatives") { Description = "Sampled negatives per valid/test instance (0 = full ranking)", DefaultValueFactory = _ => d.Negatives };
         var exclude = new Option<string>("--exclude") { Description = "Never sample as negatives: target or history", DefaultValueFactory = _ => "target" };
-        exclude.AcceptOnlyFromAmong("target", "history");
         var seed = new Option<ulong>("--seed") { Description = "Seed of the user split, K_u selection and candidates", DefaultValueFactory = _ => d.Seed };
 
         var cmd = new Command("build", "Build a two-domain scenario from raw review dumps into a dataset folder");
@@ -54,6 +50,10 @@ public static class BuildCommand
         cmd.SetAction(p =>
         {
             var dir = p.GetValue(output)!;
+            string formatName = Choice("--format", p.GetValue(format)!, "amazon2018", "amazon2014", "csv");
+            string scopeName = Choice("--kcore-scope", p.GetValue(kScope)!, "overall", "per-domain");
+            string splitName = Choice("--split", p.GetValue(split)!, "loo", "users", "time");
+            string excludeName = Choice("--exclude", p.GetValue(exclude)!, "target", "history");
             var options = new ScenarioOptions
             {
                 Name = p.GetValue(name) ?? dir.Name,
@@ -64,27 +64,29 @@ public static class BuildCommand
                 TimeTo = p.GetValue(timeTo),
                 KCoreUser = p.GetValue(kUser),
                 KCoreItem = p.GetValue(kItem),
-                KCoreScope = p.GetValue(kScope) == "per-domain" ? KCoreScope.PerDomain : KCoreScope.Overall,
+                KCoreScope = scopeName == "per-domain" ? KCoreScope.PerDomain : KCoreScope.Overall,
                 MinPerDomain = p.GetValue(minPer),
                 OverlappedOnly = p.GetValue(overlapped),
                 NonOverlapRatio = p.GetValue(ku),
                 MaxLength = p.GetValue(maxLen),
-                Split = p.GetValue(split) switch { "users" => SplitMode.UserDisjoint, "time" => SplitMode.Time, _ => SplitMode.LeaveOneOut },
+                Split = splitName switch { "users" => SplitMode.UserDisjoint, "time" => SplitMode.Time, _ => SplitMode.LeaveOneOut },
                 TrainFraction = p.GetValue(trainFraction),
                 ValidFraction = p.GetValue(validFraction),
                 ValidFrom = p.GetValue(validFrom),
                 TestFrom = p.GetValue(testFrom),
                 Negatives = p.GetValue(negatives),
-                Exclusion = p.GetValue(exclude) == "history" ? NegativeExclusion.History : NegativeExclusion.Target,
+                Exclusion = excludeName == "history" ? NegativeExclusion.History : NegativeExclusion.Target,
                 Seed = p.GetValue(seed),
             };
             try { options.Validate(); }
             catch (Cdsr.Data.CdsrDataException e) { throw new CliException(e.Message.Replace("scenario option ", "invalid option: "), 2); }
-            var files = new RawScenarioFiles(RawScenario.ParseFormat(p.GetValue(format)!), p.GetValue(reviewsA)!.FullName, p.GetValue(reviewsB)!.FullName,
+            var files = new RawScenarioFiles(RawScenario.ParseFormat(formatName), p.GetValue(reviewsA)!.FullName, p.GetValue(reviewsB)!.FullName,
                 p.GetValue(metaA)?.FullName, p.GetValue(metaB)?.FullName);
             if ((files.MetaA is null) != (files.MetaB is null)) throw new CliException("give both --meta-a and --meta-b, or neither", 2);
 
-            var result = RawScenario.Build(options, files);
+            ScenarioResult result;
+            try { result = RawScenario.Build(options, files); }
+            catch (Cdsr.Data.Raw.RawDataException e) { throw new CliException(e.Message); } // already names file:line:reason
             var data = result.Dataset;
             DatasetStore.Write(data, dir.FullName);
             result.Manifest.Write(Path.Combine(dir.FullName, ScenarioManifest.FileName));
@@ -102,4 +104,8 @@ public static class BuildCommand
         });
         return cmd;
     }
+
+    /// <summary>A one-line usage error for a value outside <paramref name="allowed"/>.</summary>
+    private static string Choice(string option, string value, params string[] allowed) =>
+        allowed.Contains(value) ? value : throw new CliException($"{option} must be one of {string.Join(", ", allowed)}; got '{value}'", 2);
 }
