@@ -51,7 +51,7 @@ public sealed class Amazon2014MetaReader(string path, RawReadOptions? options = 
                         default: p.SkipValue(); break;
                     }
                     if (p.TryConsume((byte)'}')) break;
-                    p.Expect((byte)',');
+                    p.ExpectSeparator((byte)'}');
                     if (p.TryConsume((byte)'}')) break;
                 }
             }

@@ -72,6 +72,13 @@ internal ref struct PythonLiteralParser
         if (!TryConsume(c)) throw Error(_pos < _s.Length ? $"expected '{(char)c}', found '{(char)_s[_pos]}'" : $"expected '{(char)c}', found end of line");
     }
 
+    /// <summary>Consumes the ',' between container items; the error names the closing bracket too.</summary>
+    public void ExpectSeparator(byte close)
+    {
+        if (TryConsume((byte)',')) return;
+        throw Error(_pos < _s.Length ? $"expected ',' or '{(char)close}', found '{(char)_s[_pos]}'" : $"expected ',' or '{(char)close}', found end of line");
+    }
+
     public object? ParseValue() => Value(materialize: true);
 
     /// <summary>Parses and discards a value (syntax still checked; strings are not built).</summary>
@@ -146,7 +153,7 @@ internal ref struct PythonLiteralParser
                     dict[k] = value;
                 }
                 if (TryConsume((byte)'}')) return dict;
-                Expect((byte)',');
+                ExpectSeparator((byte)'}');
                 if (TryConsume((byte)'}')) return dict;
                 SkipWs();
                 keyPos = _pos;
@@ -159,7 +166,7 @@ internal ref struct PythonLiteralParser
         while (true)
         {
             if (TryConsume((byte)'}')) return items;
-            Expect((byte)',');
+            ExpectSeparator((byte)'}');
             if (TryConsume((byte)'}')) return items;
             var v = Value(materialize);
             items?.Add(v);
@@ -175,7 +182,7 @@ internal ref struct PythonLiteralParser
             var v = Value(materialize);
             items?.Add(v);
             if (TryConsume(close)) return items;
-            Expect((byte)',');
+            ExpectSeparator(close);
             if (TryConsume(close)) return items;
         }
     }
