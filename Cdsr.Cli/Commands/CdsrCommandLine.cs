@@ -16,6 +16,9 @@ public static class CdsrCommandLine
     public static readonly IReadOnlyList<Func<CliContext, Command>> TopLevel =
     [
         DataCommand.Create,
+        TrainCommand.Create,
+        EvaluateCommand.Create,
+        RunsCommand.Create,
     ];
 
     public static RootCommand Build(CliContext context)

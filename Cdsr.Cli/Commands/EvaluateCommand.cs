@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Cdsr.Data.Model;
+using Cdsr.Torch.Serialization;
+using Cdsr.Trainers.Data;
+using Cdsr.Trainers.Evaluation;
+using Cdsr.Trainers.Models;
+using Cdsr.Trainers.Training;
+
+namespace Cdsr.Cli.Commands;
+
+/// <summary><c>cdsr evaluate --run RUN [--split test|valid] [--negatives 999|100|full] [--ks 1,5,10] [--data DATASET]</c>:
+/// scores the run's best checkpoint and prints HR@K, NDCG@K and MRR overall and per target domain.</summary>
+public static class EvaluateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var run = new Option<DirectoryInfo>("--run") { Description = "Run folder written by 'cdsr train'", Required = true };
+        var split = new Option<string>("--split") { Description = "test or valid", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("test", "valid");
+        var negatives = new Option<string?>("--negatives") { Description = "999 or 100 (the persisted candidate rows; 100 = their first 100 negatives) or full; default: as stored" };
+        negatives.AcceptOnlyFromAmong("999", "100", "full");
+        var ks = new Option<string>("--ks") { Description = "Cut-offs K, comma-separated", DefaultValueFactory = _ => "1,5,10" };
+        var data = new Option<DirectoryInfo?>("--data") { Description = "Dataset folder (default: the one the run was trained on; its content must match)" };
+        var cmd = new Command("evaluate", "Evaluate a run's best checkpoint on the valid or test split");
+        foreach (var o in new Option[] { run, split, negatives, ks, data }) cmd.Options.Add(o);
+        cmd.SetAction(p =>
+        {
+            var folder = new RunFolder(p.GetValue(run)!.FullName);
+            var config = TrainCommand.Guard(folder.ReadConfig);
+            var cutoffs = ParseKs(p.GetValue(ks)!);
+            var dataset = TrainCommand.ReadDataset(p.GetValue(data)?.FullName ?? config.DataPath);
+            TrainCommand.Guard(() => { Trainer.CheckDataset(config, dataset); return 0; });
+            if (!File.Exists(folder.BestCheckpoint)) throw new CliException($"{folder.BestCheckpoint}: file not found (no validated checkpoint yet)");
+            var sequences = SequenceData.Build(dataset, config.View, config.ModelOptions.MaxLength);
+            var spec = ModelCatalog.Get(config.Model);
+            using var model = TrainCommand.Guard(() => spec.Create(config.ModelOptions, sequences.ItemCount));
+            TrainCommand.Guard(() => Checkpoint.Load(folder.BestCheckpoint, model, restore_rng: false));
+            var options = new EvaluationOptions
+            {
+                Cutoffs = cutoffs,
+                BatchSize = config.Trainer.EvalBatchSize,
+                Negatives = p.GetValue(negatives) switch
+                {
+                    null => null,
+                    "full" => 0,
+                    var n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture),
+                },
+            };
+            var part = p.GetValue(split) == "valid" ? SplitPart.Valid : SplitPart.Test;
+            var result = Evaluator.Evaluate(model, sequences, part, options);
+            context.Out.WriteLine($"{config.Model} ({config.View.Name()}) on {config.DataName}, best checkpoint");
+            context.Out.Write(result.Format());
+            return 0;
+        });
+        return cmd;
+    }
+
+    internal static int[] ParseKs(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var ks = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ks[i]) || ks[i] < 1)
+                throw new CliException($"--ks: '{parts[i]}' is not a positive integer", 2);
+        if (ks.Length == 0) throw new CliException("--ks: give at least one cut-off", 2);
+        return ks;
+    }
+}

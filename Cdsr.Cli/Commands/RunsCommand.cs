@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Cdsr.Trainers.Runs;
+
+namespace Cdsr.Cli.Commands;
+
+/// <summary><c>cdsr runs compare RUN... [--metrics NDCG@10,HR@10] [--split test|valid]</c>: a paper-style table, rows =
+/// models (runs of one model, view and dataset grouped), columns = target domain x metric, mean ± std over runs (%).</summary>
+public static class RunsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var runs = new Argument<DirectoryInfo[]>("runs") { Description = "Run folders written by 'cdsr train'", Arity = ArgumentArity.OneOrMore };
+        var metrics = new Option<string>("--metrics") { Description = "Metrics to show, comma-separated", DefaultValueFactory = _ => "NDCG@10,HR@10" };
+        var split = new Option<string>("--split") { Description = "test or valid (the best checkpoint's metrics)", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("test", "valid");
+        var compare = new Command("compare", "Compare finished runs: mean ± std per model over seeds");
+        compare.Arguments.Add(runs);
+        compare.Options.Add(metrics);
+        compare.Options.Add(split);
+        compare.SetAction(p =>
+        {
+            var summaries = p.GetValue(runs)!.Select(d => TrainCommand.Guard(() => RunSummary.Load(d.FullName))).ToList();
+            var names = p.GetValue(metrics)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (names.Length == 0) throw new CliException("--metrics: give at least one metric", 2);
+            var known = summaries.SelectMany(s => s.Test.Overall.Values.Keys).ToHashSet();
+            foreach (var m in names)
+                if (!known.Contains(m)) throw new CliException($"--metrics: '{m}' was not computed by these runs (have {string.Join(", ", known)})", 2);
+            var table = RunComparison.Build(summaries, names, p.GetValue(split) == "valid");
+            context.Out.WriteLine($"{p.GetValue(split)} metrics (%), mean ± sample std over runs");
+            context.Out.Write(table.Format());
+            return 0;
+        });
+        var cmd = new Command("runs", "Inspect and compare training runs");
+        cmd.Subcommands.Add(compare);
+        return cmd;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Cdsr.Trainers.Data;
+using Cdsr.Trainers.Evaluation;
+using Cdsr.Trainers.Training;
+
+namespace Cdsr.Trainers.Runs;
+
+/// <summary>The finished result of one run folder, as <c>cdsr runs compare</c> reads it.</summary>
+public sealed record RunSummary(string Directory, RunConfig Config, long Seed, int BestEpoch, EvaluationResult Valid, EvaluationResult Test)
+{
+    /// <summary>Reads config.json and result.json of <paramref name="directory"/>; a missing or corrupt file is a
+    /// <see cref="CdsrRunException"/> naming it.</summary>
+    public static RunSummary Load(string directory)
+    {
+        var folder = new RunFolder(directory);
+        var config = folder.ReadConfig();
+        var result = folder.ReadResult();
+        try
+        {
+            return new RunSummary(folder.Directory, config,
+                result["seed"]?.GetValue<long>() ?? throw new FormatException("missing field 'seed'"),
+                result["best_epoch"]?.GetValue<int>() ?? throw new FormatException("missing field 'best_epoch'"),
+                EvaluationResult.FromJson(result["valid"] as JsonObject ?? throw new FormatException("missing object 'valid'")),
+                EvaluationResult.FromJson(result["test"] as JsonObject ?? throw new FormatException("missing object 'test'")));
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new CdsrRunException($"{folder.ResultPath}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>One row of a comparison: the runs of one model, view and dataset, with mean and sample standard deviation
+/// of each (domain, metric) cell over the runs.</summary>
+public sealed record ComparisonRow(string Label, int Runs, IReadOnlyDictionary<(string Domain, string Metric), (double Mean, double Std, int N)> Cells);
+
+/// <summary>
+/// A paper-style table: rows = models (grouped by model, view and dataset content hash), columns = target domain x
+/// metric of the test split, cells = mean ± sample standard deviation over the group's runs (seeds), in percent.
+/// </summary>
+public sealed class RunComparison
+{
+    private RunComparison(IReadOnlyList<string> domains, IReadOnlyList<string> metrics, IReadOnlyList<ComparisonRow> rows)
+    {
+        Domains = domains;
+        Metrics = metrics;
+        Rows = rows;
+    }
+
+    public IReadOnlyList<string> Domains { get; }
+    public IReadOnlyList<string> Metrics { get; }
+    public IReadOnlyList<ComparisonRow> Rows { get; }
+
+    public static RunComparison Build(IReadOnlyList<RunSummary> runs, IReadOnlyList<string> metrics, bool useValid = false)
+    {
+        if (runs.Count == 0) throw new ArgumentException("no runs to compare");
+        var domains = new List<string>();
+        foreach (var r in runs)
+            foreach (var d in (useValid ? r.Valid : r.Test).PerDomain.Keys)
+                if (!domains.Contains(d)) domains.Add(d);
+        bool manyData = runs.Select(r => r.Config.DataHash).Distinct().Count() > 1;
+        var rows = new List<ComparisonRow>();
+        foreach (var g in runs.GroupBy(r => (r.Config.Model, r.Config.View, r.Config.DataHash)))
+        {
+            var first = g.First();
+            var label = $"{first.Config.Model} ({first.Config.View.Name()})";
+            if (manyData) label = $"{first.Config.DataName}/{first.Config.DataHash[..6]} {label}";
+            var cells = new Dictionary<(string, string), (double, double, int)>();
+            foreach (var d in domains)
+                foreach (var m in metrics)
+                {
+                    var values = g.Select(r => (useValid ? r.Valid : r.Test).PerDomain.TryGetValue(d, out var s) && s.Values.TryGetValue(m, out var v) ? v : double.NaN)
+                        .Where(v => !double.IsNaN(v)).ToArray();
+                    if (values.Length == 0) continue;
+                    double mean = values.Average();
+                    double std = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+                    cells[(d, m)] = (mean, std, values.Length);
+                }
+            rows.Add(new ComparisonRow(label, g.Count(), cells));
+        }
+        return new RunComparison(domains, metrics, rows);
+    }
+
+    /// <summary>Markdown table in percent with two decimals ("3.34 ± 0.18"); "-" where a group has no value.</summary>
+    public string Format()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var header = new List<string> { "model", "runs" };
+        foreach (var d in Domains) foreach (var m in Metrics) header.Add($"{d} {m}");
+        var lines = new List<List<string>> { header };
+        foreach (var row in Rows)
+        {
+            var cells = new List<string> { row.Label, row.Runs.ToString(inv) };
+            foreach (var d in Domains)
+                foreach (var m in Metrics)
+                    cells.Add(row.Cells.TryGetValue((d, m), out var c)
+                        ? string.Create(inv, $"{c.Mean * 100:0.00} ± {c.Std * 100:0.00}")
+                        : "-");
+            lines.Add(cells);
+        }
+        var widths = Enumerable.Range(0, header.Count).Select(i => lines.Max(l => l[i].Length)).ToArray();
+        var sb = new StringBuilder();
+        void Line(List<string> l) => sb.Append("| ").Append(string.Join(" | ", l.Select((c, i) => i < 2 ? c.PadRight(widths[i]) : c.PadLeft(widths[i])))).AppendLine(" |");
+        Line(lines[0]);
+        sb.Append('|').Append(string.Join('|', widths.Select(w => new string('-', w + 2)))).AppendLine("|");
+        foreach (var l in lines.Skip(1)) Line(l);
+        return sb.ToString();
+    }
+}
