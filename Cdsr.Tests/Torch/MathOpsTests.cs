@@ -150,4 +150,38 @@ public class MathOpsTests
         var ex = Assert.Throws<TorchException>(() => zeros(2).item<float>());
         Assert.That(ex!.Message, Does.Contain("2 elements cannot be converted to Scalar"));
     }
+
+    [Test]
+    public void NonFiniteHandlingLerpOuterAndFusedProducts()
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(new float[] { 1, float.NaN, float.PositiveInfinity, float.NegativeInfinity });
+        Assert.That(x.isinf().data<bool>(), Is.EqualTo(new[] { false, false, true, true }));
+        Assert.That(x.isfinite().data<bool>(), Is.EqualTo(new[] { true, false, false, false }));
+        Assert.That(x.isnan().data<bool>(), Is.EqualTo(new[] { false, true, false, false }));
+        Assert.That(x.nan_to_num().data<float>(), Is.EqualTo(new[] { 1, 0, float.MaxValue, -float.MaxValue }));
+        Assert.That(x.nan_to_num(-1, 9, -9).data<float>(), Is.EqualTo(new float[] { 1, -1, 9, -9 }));
+        var a = tensor(new double[] { 0, 10 });
+        Assert.That(a.lerp(tensor(new double[] { 4, 20 }), 0.25).data<double>(), Is.EqualTo(new double[] { 1, 12.5 }));
+        Assert.That(tensor(new double[] { 1, 2 }).outer(tensor(new double[] { 3, 4, 5 })).data<double>(), Is.EqualTo(new double[] { 3, 4, 5, 6, 8, 10 }));
+        var m = tensor(new double[] { 1, 2, 3, 4 }, new long[] { 2, 2 });
+        var e = eye(2, ScalarType.Float64);
+        // 2 * I + 3 * (m @ I) = 3m + 2I
+        Assert.That(e.addmm(m, e, beta: 2, alpha: 3).data<double>(), Is.EqualTo(new double[] { 5, 6, 9, 14 }));
+        Assert.That(e.unsqueeze(0).baddbmm(m.unsqueeze(0), m.unsqueeze(0), beta: 0).data<double>(), Is.EqualTo(new double[] { 7, 10, 15, 22 }));
+        Assert.That(einsum("ij,jk->ik", m, m).data<double>(), Is.EqualTo(new double[] { 7, 10, 15, 22 }));
+        Assert.That(einsum("ii", m).item<double>(), Is.EqualTo(5));
+        var ex = Assert.Throws<TorchException>(() => einsum("ij,jk->ik", m));
+        Assert.That(ex!.Message, Does.Contain("operands"));
+    }
+
+    [Test]
+    public void SetGradEnabledFollowsItsArgument()
+    {
+        using var scope = NewDisposeScope();
+        var x = ones(new long[] { 2 }, ScalarType.Float64, requires_grad: true);
+        using (set_grad_enabled(false)) Assert.That((x * 2).requires_grad, Is.False);
+        using (set_grad_enabled(true)) Assert.That((x * 2).requires_grad, Is.True);
+        Assert.That(is_grad_enabled(), Is.True);
+    }
 }
