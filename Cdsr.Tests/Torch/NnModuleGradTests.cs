@@ -110,7 +110,7 @@ public class NnModuleGradTests
     public void SequentialOfLinearsAndActivations()
     {
         using var scope = NewDisposeScope();
-        using var m = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2), nn.GELU(), nn.Dropout(0.0)).to(ScalarType.Float64);
+        using var m = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 4), nn.SiLU(), nn.Identity(), nn.Linear(4, 2), nn.GELU(), nn.Dropout(0.0)).to(ScalarType.Float64);
         var x = GradCheck.Input(11, new long[] { 4, 3 });
         GradCheck.AssertGradients(xs => m.forward(xs[0]), new[] { x }, what: "Sequential input");
         AssertParameterGradients(m, () => m.forward(x));

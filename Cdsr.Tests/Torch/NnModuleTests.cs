@@ -142,6 +142,10 @@ public class NnModuleTests
         Assert.That(w.grad!.dtype, Is.EqualTo(ScalarType.Float64), "gradient converted too");
         m.zero_grad();
         Assert.That(w.grad, Is.Null);
+        // Training continues in the new dtype with the same parameter objects.
+        m.forward(ones(new long[] { 1, 3 }, ScalarType.Float64)).backward(ones(new long[] { 1, 2 }, ScalarType.Float64));
+        Assert.That(w.grad!.dtype, Is.EqualTo(ScalarType.Float64));
+        AssertClose(new double[] { 1, 1, 1, 1, 1, 1 }, w.grad!.data<double>(), 0, "d(sum W x)/dW with x = 1");
         var ex = Assert.Throws<ArgumentException>(() => m.to(ScalarType.Int64))!;
         Assert.That(ex.Message, Does.Contain("floating-point"));
     }

@@ -25,6 +25,8 @@ public static partial class torch
         public static Activation GELU() => new(nameof(GELU), x => functional.gelu(x));
         public static Activation Tanh() => new(nameof(Tanh), functional.tanh);
         public static Activation Sigmoid() => new(nameof(Sigmoid), functional.sigmoid);
+        public static Activation SiLU() => new(nameof(SiLU), functional.silu);
+        public static Activation Identity() => new(nameof(Identity), x => x.alias());
 
         public static GRU GRU(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = false,
             double dropout = 0.0, bool bidirectional = false) =>
