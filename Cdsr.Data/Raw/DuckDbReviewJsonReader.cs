@@ -8,7 +8,7 @@ namespace Cdsr.Data.Raw;
 /// <c>read_json</c> instead of the managed reader: an alternative path to compare against
 /// <see cref="Amazon2018ReviewReader"/>. DuckDB parses in parallel and materializes the four columns before
 /// the first record is returned, so memory grows with the file (unlike the streaming managed reader).
-/// There is no lenient mode: DuckDB's JSON errors (which name the file and line) and rows with a missing
+/// There is no lenient mode: DuckDB's JSON parse errors and rows with a missing
 /// field become <see cref="InvalidDataException"/>s naming the file.
 /// </summary>
 public sealed class DuckDbReviewJsonReader(string path, int? threads = null)
