@@ -48,6 +48,10 @@ public class CliTests
         Assert.That(r.Out, Does.Contain("candidates: full ranking for 2 valid/test instances (exclude history)"));
         var stored = DatasetStore.Read(outDir);
         Assert.That(stored.Candidates!.Seed, Is.EqualTo(5UL));
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")))!;
+        Assert.That((string?)manifest["config"]!["format"], Is.EqualTo("llmcdsr"));
+        Assert.That((string?)manifest["config"]!["exclude"], Is.EqualTo("history"));
+        Assert.That((int?)manifest["config"]!["negatives"], Is.EqualTo(0));
         var fromFolder = Cdsr("data", "stats", "--data", outDir);
         var fromRelease = Cdsr("data", "stats", "--format", "llmcdsr", "--input", d.Path);
         Assert.That(fromFolder.Code, Is.EqualTo(0), fromFolder.Err);
