@@ -125,6 +125,14 @@ public sealed record ScenarioManifest
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>The options and inputs as a JSON object, for the dataset folder's own manifest ("config", provenance).</summary>
+    public System.Text.Json.Nodes.JsonObject ConfigJson() => new()
+    {
+        ["builder"] = "scenario",
+        ["options"] = JsonSerializer.SerializeToNode(Options, Json),
+        ["inputs"] = JsonSerializer.SerializeToNode(Inputs, Json),
+    };
+
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
 
     /// <summary>Reads <c>scenario.json</c> of a dataset folder and checks that its content hash is the loaded

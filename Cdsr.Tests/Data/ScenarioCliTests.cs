@@ -42,6 +42,9 @@ public sealed class ScenarioCliTests
         Assert.That(manifest.ContentHash, Is.EqualTo(DatasetStore.ContentHash(data)));
         Assert.That(manifest.Inputs.Select(i => i.Role), Is.EqualTo(new[] { "reviews-a", "reviews-b", "meta-a", "meta-b" }));
         Assert.That(manifest.Options.NonOverlapRatio, Is.EqualTo(0.5));
+        var storeConfig = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(ds, DatasetStore.ManifestFile)))!["config"]!;
+        Assert.That((string?)storeConfig["builder"], Is.EqualTo("scenario"));
+        Assert.That((double?)storeConfig["options"]!["nonOverlapRatio"], Is.EqualTo(0.5));
         Assert.That(data.UserCount, Is.EqualTo(300), "generated sequences are >= 5 long: every user has a leave-one-out split");
         Assert.That(data.InteractionCount, Is.EqualTo(expected.InteractionsA + expected.InteractionsB));
         Assert.That(data.DomainA.Name, Is.EqualTo("Cloth"));
