@@ -88,7 +88,7 @@ public static class BuildCommand
             try { result = RawScenario.Build(options, files); }
             catch (Cdsr.Data.Raw.RawDataException e) { throw new CliException(e.Message); } // already names file:line:reason
             var data = result.Dataset;
-            DatasetStore.Write(data, dir.FullName);
+            DatasetStore.Write(data, dir.FullName, config: result.Manifest.ConfigJson());
             result.Manifest.Write(Path.Combine(dir.FullName, ScenarioManifest.FileName));
 
             var c = result.Manifest.Counts;

@@ -125,7 +125,28 @@ public sealed record ScenarioManifest
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>The options and inputs as a JSON object, for the dataset folder's own manifest ("config", provenance).</summary>
+    public System.Text.Json.Nodes.JsonObject ConfigJson() => new()
+    {
+        ["builder"] = "scenario",
+        ["options"] = JsonSerializer.SerializeToNode(Options, Json),
+        ["inputs"] = JsonSerializer.SerializeToNode(Inputs, Json),
+    };
+
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+
+    /// <summary>Reads <c>scenario.json</c> of a dataset folder and checks that its content hash is the loaded
+    /// dataset's, so a manifest cannot describe other data than the folder holds.</summary>
+    public static ScenarioManifest ReadFor(string datasetDirectory, CdsrDataset data)
+    {
+        string path = System.IO.Path.Combine(datasetDirectory, FileName);
+        if (!File.Exists(path)) throw new CdsrDataException($"{path}: file not found (not a folder written by 'cdsr data build')");
+        var m = Read(path);
+        string actual = Storage.DatasetStore.ContentHash(data);
+        if (m.ContentHash != actual)
+            throw new CdsrDataException(path, 1, $"content hash {m.ContentHash} does not match the dataset's {actual}");
+        return m;
+    }
 
     public static ScenarioManifest Read(string path)
     {

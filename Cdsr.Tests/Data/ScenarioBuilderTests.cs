@@ -241,7 +241,12 @@ public sealed class ScenarioBuilderTests
             Assert.That(back.Counts.Interactions, Is.EqualTo(new[] { 4, 3 }));
             Assert.That(File.ReadAllText(path), Does.Contain("\"split\": \"LeaveOneOut\""));
 
-            File.WriteAllText(path, File.ReadAllText(path).Replace("\"version\": 1", "\"version\": 9"));
+            string text = File.ReadAllText(path);
+            File.WriteAllText(path, text.Replace("\"kCoreUser\": 0", "\"kCoreUser\": 0, \"kcoreUsr\": 3"));
+            var unknown = Assert.Throws<CdsrDataException>(() => ScenarioManifest.Read(path));
+            Assert.That(unknown!.Message, Does.StartWith(path + ":").And.Contains("kcoreUsr"));
+
+            File.WriteAllText(path, text.Replace("\"version\": 1", "\"version\": 9"));
             var ex = Assert.Throws<CdsrDataException>(() => ScenarioManifest.Read(path));
             Assert.That(ex!.Message, Is.EqualTo($"{path}:1: scenario manifest version 9, this build reads version 1"));
         }

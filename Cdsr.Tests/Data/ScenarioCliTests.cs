@@ -38,9 +38,13 @@ public sealed class ScenarioCliTests
         Assert.That(build.Out, Does.Contain($"built ds: 300 users ({expected.OverlappedUsers} overlapped"));
 
         var data = DatasetStore.Read(ds);
-        var manifest = ScenarioManifest.Read(Path.Combine(ds, ScenarioManifest.FileName));
+        var manifest = ScenarioManifest.ReadFor(ds, data); // checks the hash against the loaded data
         Assert.That(manifest.ContentHash, Is.EqualTo(DatasetStore.ContentHash(data)));
+        Assert.That(manifest.Inputs.Select(i => i.Role), Is.EqualTo(new[] { "reviews-a", "reviews-b", "meta-a", "meta-b" }));
         Assert.That(manifest.Options.NonOverlapRatio, Is.EqualTo(0.5));
+        var storeConfig = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(ds, DatasetStore.ManifestFile)))!["config"]!;
+        Assert.That((string?)storeConfig["builder"], Is.EqualTo("scenario"));
+        Assert.That((double?)storeConfig["options"]!["nonOverlapRatio"], Is.EqualTo(0.5));
         Assert.That(data.UserCount, Is.EqualTo(300), "generated sequences are >= 5 long: every user has a leave-one-out split");
         Assert.That(data.InteractionCount, Is.EqualTo(expected.InteractionsA + expected.InteractionsB));
         Assert.That(data.DomainA.Name, Is.EqualTo("Cloth"));
@@ -51,6 +55,15 @@ public sealed class ScenarioCliTests
         var cands = data.Candidates!;
         Assert.That(cands.Negatives, Is.EqualTo(100));
         Assert.That(cands.RowCount, Is.EqualTo(data.InstancesOf(SplitPart.Valid).Length + 300));
+
+        // A scenario.json from another build does not pass for this folder.
+        var other = Cli("data", "build", "--format", "amazon2018",
+            "--domain-a", Path.Combine(raw, "Clothing_Shoes_and_Jewelry.json.gz"), "--domain-b", Path.Combine(raw, "Sports_and_Outdoors.json.gz"),
+            "--out", dir.Sub("other"), "--negatives", "0");
+        Assert.That(other.Code, Is.EqualTo(0), other.Err);
+        File.Copy(Path.Combine(dir.Sub("other"), ScenarioManifest.FileName), Path.Combine(ds, ScenarioManifest.FileName), overwrite: true);
+        var ex = Assert.Throws<Cdsr.Data.CdsrDataException>(() => ScenarioManifest.ReadFor(ds, data));
+        Assert.That(ex!.Message, Does.Contain("does not match the dataset's"));
     }
 
     [Test]
