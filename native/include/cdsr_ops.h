@@ -31,7 +31,8 @@ CDSR_API cdsr_tensor cdsr_tensor_flip(cdsr_tensor t, const int64_t* dims, int nd
 CDSR_API cdsr_tensor cdsr_tensor_tril(cdsr_tensor t, int64_t diagonal);
 CDSR_API cdsr_tensor cdsr_tensor_triu(cdsr_tensor t, int64_t diagonal);
 
-/* Removes and rolls. shifts/dims of equal length n; dims may be empty (n == 0 with one shift: roll the flattened tensor). */
+/* Shifts elements along dims, wrapping around: shifts and dims of equal length, or dims empty with one shift
+ * (the flattened tensor is rolled). */
 CDSR_API cdsr_tensor cdsr_tensor_roll(cdsr_tensor t, const int64_t* shifts, int nshifts, const int64_t* dims, int ndims);
 /* Repeats every element `repeats` times along dim (has_dim 0: of the flattened tensor). */
 CDSR_API cdsr_tensor cdsr_tensor_repeat_interleave(cdsr_tensor t, int64_t repeats, int64_t dim, int has_dim);
