@@ -149,6 +149,38 @@ public class NnAttentionTests
     }
 
     [Test]
+    public void MultiHeadSplitMatchesPerHeadAttentionComposedFromViews()
+    {
+        // Reference built from independent pieces: chunked projections, reshape/transpose into heads, SDPA per head,
+        // heads merged back, output projection. Bool masks flip polarity between MHA (true = blocked) and SDPA (true = allowed).
+        using var scope = NewDisposeScope();
+        manual_seed(21);
+        const long B = 2, L = 3, S = 4, E = 6, H = 3, Dh = E / H;
+        using var mha = nn.MultiheadAttention(E, H, batch_first: true).to(ScalarType.Float64);
+        nn.init.uniform_(mha.in_proj_bias!, -0.5, 0.5);
+        nn.init.uniform_(mha.out_proj.bias!, -0.5, 0.5);
+        var q = GradCheck.Input(9, new long[] { B, L, E });
+        var kv = GradCheck.Input(10, new long[] { B, S, E });
+        var blocked = tensor(new[] { false, true, false, false, false, false, true, false, true, false, false, false }, new long[] { L, S });
+        var (y, weights) = mha.forward(q, kv, kv, null, need_weights: true, attn_mask: blocked, average_attn_weights: false);
+
+        var w = mha.in_proj_weight.chunk(3, 0);
+        var b = mha.in_proj_bias!.chunk(3, 0);
+        Tensor Heads(Tensor x, long n) => x.reshape(B, n, H, Dh).transpose(1, 2);  // [B, H, n, Dh]
+        var Q = Heads(F.linear(q, w[0], b[0]), L);
+        var K = Heads(F.linear(kv, w[1], b[1]), S);
+        var V = Heads(F.linear(kv, w[2], b[2]), S);
+        var ctx = F.scaled_dot_product_attention(Q, K, V, blocked.logical_not());  // [B, H, L, Dh]
+        var expected = mha.out_proj.forward(ctx.transpose(1, 2).reshape(B, L, E));  // [B, L, E]
+        AssertClose(expected.data<double>(), y.data<double>(), 1e-12, "multi-head output");
+
+        Assert.That(weights!.shape, Is.EqualTo(new long[] { B, H, L, S }), "per-head weights");
+        var scores = Q.matmul(K.transpose(-2, -1)) / Math.Sqrt(Dh);
+        var expectedWeights = F.softmax(scores + blocked.@double() * -1e30, -1);
+        AssertClose(expectedWeights.data<double>(), weights.data<double>(), 1e-12, "per-head weights");
+    }
+
+    [Test]
     public void BadAttentionShapesAreReported()
     {
         using var scope = NewDisposeScope();

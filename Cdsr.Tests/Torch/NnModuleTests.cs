@@ -24,7 +24,8 @@ public class NnModuleTests
         {
             items = nn.Embedding(10, 4, padding_idx: 0);
             proj = nn.Linear(4, 2);
-            temperature = nn.Parameter(ones(1));
+            using var one = ones(1);
+            temperature = nn.Parameter(one);
             drop = nn.Dropout(0.5);
             RegisterComponents();
         }
