@@ -61,6 +61,31 @@ public static partial class torch
         /// <summary>As <see cref="scatter"/> but adding into the positions (repeated indices accumulate).</summary>
         public Tensor scatter_add(long dim, Tensor index, Tensor src) => FromNative(cdsr_tensor_scatter_add(Handle, dim, index.Handle, src.Handle));
         public Tensor index_select(long dim, Tensor index) => FromNative(cdsr_tensor_index_select(Handle, dim, index.Handle));
+        /// <summary>In place: writes <paramref name="value"/> at the positions <paramref name="index"/> names along <paramref name="dim"/> (e.g. one-hot rows).</summary>
+        public Tensor scatter_(long dim, Tensor index, double value)
+        {
+            Check(cdsr_tensor_scatter_value_(Handle, dim, index.Handle, value));
+            return this;
+        }
+
+        /// <summary>In place: adds alpha * src's slices into the slices <paramref name="index"/> names along <paramref name="dim"/> (repeats accumulate).</summary>
+        public Tensor index_add_(long dim, Tensor index, Tensor src, double alpha = 1)
+        {
+            Check(cdsr_tensor_index_add_(Handle, dim, index.Handle, src.Handle, alpha));
+            return this;
+        }
+
+        /// <summary>Coordinates of the non-zero elements: int64 [count, ndim], row-major order.</summary>
+        public Tensor nonzero() => FromNative(cdsr_tensor_nonzero(Handle));
+
+        /// <summary>Counts of each value of this 1-D non-negative int64 tensor (summed weights when given).</summary>
+        public Tensor bincount(Tensor? weights = null, long minlength = 0)
+        {
+            var r = FromNative(cdsr_tensor_bincount(Handle, weights is null ? IntPtr.Zero : weights.Handle.DangerousGetHandle(), minlength));
+            GC.KeepAlive(weights);
+            return r;
+        }
+
         public Tensor masked_fill(Tensor mask, double value) => FromNative(cdsr_tensor_masked_fill(Handle, mask.Handle, value));
         /// <summary>The elements where the (broadcast) mask is true, as a 1-D tensor.</summary>
         public Tensor masked_select(Tensor mask) => FromNative(cdsr_tensor_masked_select(Handle, mask.Handle));
@@ -74,6 +99,25 @@ public static partial class torch
     public static Tensor index_select(Tensor input, long dim, Tensor index) => input.index_select(dim, index);
     public static Tensor masked_fill(Tensor input, Tensor mask, double value) => input.masked_fill(mask, value);
     public static Tensor masked_select(Tensor input, Tensor mask) => input.masked_select(mask);
+    public static Tensor nonzero(Tensor input) => input.nonzero();
+    public static Tensor bincount(Tensor input, Tensor? weights = null, long minlength = 0) => input.bincount(weights, minlength);
+
+    /// <summary>Whether each element of <paramref name="elements"/> occurs in <paramref name="test_elements"/> (bool, elements' shape).</summary>
+    public static Tensor isin(Tensor elements, Tensor test_elements) =>
+        Tensor.FromNative(cdsr_tensor_isin(elements.Handle, test_elements.Handle));
+
+    /// <summary>Einstein summation: <c>einsum("bij,bjk->bik", a, b)</c>.</summary>
+    public static unsafe Tensor einsum(string equation, params Tensor[] tensors)
+    {
+        ArgumentNullException.ThrowIfNull(equation);
+        var raw = RawHandles(tensors);
+        fixed (IntPtr* p = raw)
+        {
+            var r = Tensor.FromNative(cdsr_tensor_einsum(equation, p, tensors.Length));
+            GC.KeepAlive(tensors);
+            return r;
+        }
+    }
 
     /// <summary>Element-wise choice with broadcasting: <paramref name="x"/> where <paramref name="condition"/>, else <paramref name="y"/>.</summary>
     public static Tensor where(Tensor condition, Tensor x, Tensor y) =>

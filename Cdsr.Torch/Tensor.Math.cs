@@ -75,6 +75,37 @@ public static partial class torch
         public Tensor fmod(Tensor other) => FromNative(cdsr_tensor_fmod(Handle, other.Handle));
         public Tensor fmod(double other) => FromNative(cdsr_tensor_fmod_scalar(Handle, other));
 
+        public Tensor isinf() => FromNative(cdsr_tensor_isinf(Handle));
+        public Tensor isfinite() => FromNative(cdsr_tensor_isfinite(Handle));
+
+        /// <summary>NaN becomes <paramref name="nan"/>; infinities become the given values or the dtype's largest finite ones.</summary>
+        public Tensor nan_to_num(double nan = 0, double? posinf = null, double? neginf = null)
+        {
+            var big = dtype switch
+            {
+                ScalarType.Float64 => double.MaxValue,
+                ScalarType.Float16 => 65504.0,
+                ScalarType.BFloat16 => 3.3895313892515355e38,
+                _ => float.MaxValue,
+            };
+            return FromNative(cdsr_tensor_nan_to_num(Handle, nan, posinf ?? big, neginf ?? -big));
+        }
+
+        /// <summary>this + weight * (end - this).</summary>
+        public Tensor lerp(Tensor end, double weight) => FromNative(cdsr_tensor_lerp(Handle, end.Handle, weight));
+        /// <summary>beta * this + alpha * (mat1 @ mat2).</summary>
+        public Tensor addmm(Tensor mat1, Tensor mat2, double beta = 1, double alpha = 1) =>
+            FromNative(cdsr_tensor_addmm(Handle, mat1.Handle, mat2.Handle, beta, alpha));
+        /// <summary>beta * this + alpha * (batch1 @ batch2), batched.</summary>
+        public Tensor baddbmm(Tensor batch1, Tensor batch2, double beta = 1, double alpha = 1) =>
+            FromNative(cdsr_tensor_baddbmm(Handle, batch1.Handle, batch2.Handle, beta, alpha));
+        /// <summary>Outer product of two vectors: [n] x [m] -> [n, m].</summary>
+        public Tensor outer(Tensor vec2)
+        {
+            using var a = unsqueeze(1);
+            return a * vec2;
+        }
+
         // Comparison operators give bool tensors. == and != are deliberately not overloaded (they would break
         // reference comparisons such as `t == null`): use eq / ne.
         public static Tensor operator <(Tensor a, Tensor b) => a.lt(b);
@@ -152,6 +183,13 @@ public static partial class torch
     public static Tensor div(Tensor input, double other) => input.div(other);
     public static Tensor pow(Tensor input, double other) => input.pow(other);
     public static Tensor clamp(Tensor input, double? min = null, double? max = null) => input.clamp(min, max);
+    public static Tensor isinf(Tensor input) => input.isinf();
+    public static Tensor isfinite(Tensor input) => input.isfinite();
+    public static Tensor nan_to_num(Tensor input, double nan = 0, double? posinf = null, double? neginf = null) => input.nan_to_num(nan, posinf, neginf);
+    public static Tensor lerp(Tensor input, Tensor end, double weight) => input.lerp(end, weight);
+    public static Tensor addmm(Tensor input, Tensor mat1, Tensor mat2, double beta = 1, double alpha = 1) => input.addmm(mat1, mat2, beta, alpha);
+    public static Tensor baddbmm(Tensor input, Tensor batch1, Tensor batch2, double beta = 1, double alpha = 1) => input.baddbmm(batch1, batch2, beta, alpha);
+    public static Tensor outer(Tensor input, Tensor vec2) => input.outer(vec2);
     public static Tensor fmod(Tensor input, Tensor other) => input.fmod(other);
     public static Tensor fmod(Tensor input, double other) => input.fmod(other);
     public static Tensor where(Tensor condition, double x, Tensor y)

@@ -7,7 +7,8 @@ public static partial class torch
     // Reductions and sorting (see native/include/cdsr_ops.h). Without dimensions a reduction covers every element.
     public partial class Tensor
     {
-        public Tensor sum(ScalarType? type = null) => sum(Array.Empty<long>(), false, type);
+        // No sum(ScalarType) overload: C# converts the literal 0 to any enum, so sum(0) would pick it over sum(long dim).
+        public Tensor sum() => sum(Array.Empty<long>());
         public Tensor sum(long dim, bool keepdim = false, ScalarType? type = null) => sum(new[] { dim }, keepdim, type);
 
         public unsafe Tensor sum(long[] dim, bool keepdim = false, ScalarType? type = null)
@@ -52,7 +53,8 @@ public static partial class torch
 
         /// <summary>The p-norm of all elements (p = double.PositiveInfinity for the largest magnitude).</summary>
         public Tensor norm(double p = 2) => norm(Array.Empty<long>(), false, p);
-        public Tensor norm(long dim, bool keepdim = false, double p = 2) => norm(new[] { dim }, keepdim, p);
+        // keepdim is required here so that norm(1) means the 1-norm, not the 2-norm along dimension 1.
+        public Tensor norm(long dim, bool keepdim, double p = 2) => norm(new[] { dim }, keepdim, p);
 
         public unsafe Tensor norm(long[] dims, bool keepdim = false, double p = 2)
         {
@@ -107,7 +109,7 @@ public static partial class torch
         public Tensor argsort(long dim = -1, bool descending = false) => FromNative(cdsr_tensor_argsort(Handle, dim, descending ? 1 : 0));
     }
 
-    public static Tensor sum(Tensor input, ScalarType? type = null) => input.sum(type);
+    public static Tensor sum(Tensor input) => input.sum();
     public static Tensor sum(Tensor input, long dim, bool keepdim = false, ScalarType? type = null) => input.sum(dim, keepdim, type);
     public static Tensor mean(Tensor input) => input.mean();
     public static Tensor mean(Tensor input, long dim, bool keepdim = false) => input.mean(dim, keepdim);

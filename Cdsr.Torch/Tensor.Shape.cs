@@ -58,6 +58,58 @@ public static partial class torch
         public Tensor tril(long diagonal = 0) => FromNative(cdsr_tensor_tril(Handle, diagonal));
         public Tensor triu(long diagonal = 0) => FromNative(cdsr_tensor_triu(Handle, diagonal));
 
+        /// <summary>Shifts elements along <paramref name="dim"/> (or the flattened tensor when null), wrapping around.</summary>
+        public Tensor roll(long shift, long? dim = null) =>
+            dim is null ? roll(new[] { shift }, Array.Empty<long>()) : roll(new[] { shift }, new[] { dim.Value });
+
+        public unsafe Tensor roll(long[] shifts, long[] dims)
+        {
+            fixed (long* s = shifts, d = dims) return FromNative(cdsr_tensor_roll(Handle, s, shifts.Length, d, dims.Length));
+        }
+
+        /// <summary>Each element <paramref name="repeats"/> times in a row along <paramref name="dim"/> (flattened when null).</summary>
+        public Tensor repeat_interleave(long repeats, long? dim = null) =>
+            FromNative(cdsr_tensor_repeat_interleave(Handle, repeats, dim ?? 0, dim.HasValue ? 1 : 0));
+
+        /// <summary>A view of the diagonal (offset &gt; 0 above it) of the matrices over <paramref name="dim1"/>, <paramref name="dim2"/>.</summary>
+        public Tensor diagonal(long offset = 0, long dim1 = 0, long dim2 = 1) => FromNative(cdsr_tensor_diagonal(Handle, offset, dim1, dim2));
+
+        /// <summary>All dimensions reversed (the transpose for a matrix).</summary>
+        public Tensor T
+        {
+            get
+            {
+                var n = dim();
+                var order = new long[n];
+                for (long i = 0; i < n; i++) order[i] = n - 1 - i;
+                return permute(order);
+            }
+        }
+
+        public bool is_contiguous()
+        {
+            Check(cdsr_tensor_is_contiguous(Handle, out var c));
+            return c != 0;
+        }
+
+        /// <summary>Strides in elements, one per dimension.</summary>
+        public unsafe long[] stride()
+        {
+            var n = (int)dim();
+            var s = new long[n];
+            fixed (long* p = s) Check(cdsr_tensor_strides(Handle, p, n));
+            return s;
+        }
+
+        /// <summary>The slices along <paramref name="dim"/>, each without that dimension (views).</summary>
+        public Tensor[] unbind(long dim = 0)
+        {
+            var n = size((int)dim);
+            var parts = new Tensor[n];
+            for (long i = 0; i < n; i++) parts[i] = select(dim, i);
+            return parts;
+        }
+
         /// <summary>Pieces of <paramref name="size"/> along <paramref name="dim"/> (the last may be smaller).</summary>
         public Tensor[] split(long size, long dim = 0)
         {
@@ -99,6 +151,10 @@ public static partial class torch
     public static Tensor tril(Tensor input, long diagonal = 0) => input.tril(diagonal);
     public static Tensor triu(Tensor input, long diagonal = 0) => input.triu(diagonal);
     public static Tensor clone(Tensor input) => input.clone();
+    public static Tensor roll(Tensor input, long shift, long? dim = null) => input.roll(shift, dim);
+    public static Tensor repeat_interleave(Tensor input, long repeats, long? dim = null) => input.repeat_interleave(repeats, dim);
+    public static Tensor diagonal(Tensor input, long offset = 0, long dim1 = 0, long dim2 = 1) => input.diagonal(offset, dim1, dim2);
+    public static Tensor[] unbind(Tensor input, long dim = 0) => input.unbind(dim);
     public static Tensor[] split(Tensor input, long size, long dim = 0) => input.split(size, dim);
     public static Tensor[] split(Tensor input, long[] sizes, long dim = 0) => input.split(sizes, dim);
     public static Tensor[] chunk(Tensor input, long chunks, long dim = 0) => input.chunk(chunks, dim);

@@ -37,7 +37,7 @@ public static class CdsrCommandLine
             var parse = Build(context).Parse(args);
             if (parse.Errors.Count > 0)
             {
-                error.WriteLine($"cdsr: error: {parse.Errors[0].Message} (see 'cdsr --help')");
+                error.WriteLine($"cdsr: error: {Flatten(parse.Errors[0].Message)} (see 'cdsr --help')");
                 return 2;
             }
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -63,6 +63,10 @@ public static class CdsrCommandLine
             UnauthorizedAccessException => "access denied: ",
             _ => e.GetType().Name + ": ",
         };
-        return prefix + e.Message.ReplaceLineEndings(" ").Trim();
+        return prefix + Flatten(e.Message);
     }
+
+    /// <summary>Joins a multi-line message into one line (System.CommandLine lists allowed values on separate lines).</summary>
+    private static string Flatten(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message.Trim(), @"\s*[\r\n]+\s*", " ");
 }

@@ -10,6 +10,8 @@ public static class DataCommand
     [
         DataImportCommand.Create,
         DataStatsCommand.Create,
+        GenerateCommand.Create,
+        BuildCommand.Create,
     ];
 
     public static Command Create(CliContext context)

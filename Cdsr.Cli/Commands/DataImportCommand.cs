@@ -18,7 +18,19 @@ public static class DataImportCommand
         {
             var data = source.Import(p);
             var dir = p.GetValue(output)!;
-            DatasetStore.Write(data, dir.FullName);
+            var o = source.Options(p);
+            var config = new System.Text.Json.Nodes.JsonObject
+            {
+                ["command"] = "data import",
+                ["format"] = p.GetValue(source.Format),
+                ["input"] = p.GetValue(source.Input)!.FullName,
+                ["negatives"] = data.Candidates?.Negatives,
+                ["exclude"] = data.Candidates?.Exclusion.ToString().ToLowerInvariant(),
+                ["seed"] = o.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["amid_ku"] = data.SourceFormat == "amid" ? o.AmidKu : null,
+                ["amid_valid_fraction"] = data.SourceFormat == "amid" ? o.AmidValidFraction : null,
+            };
+            DatasetStore.Write(data, dir.FullName, config: config);
             var c = data.Candidates;
             context.Out.WriteLine($"imported {data.Name} ({data.SourceFormat}): {data.UserCount:N0} users, {data.InteractionCount:N0} interactions, " +
                 $"{data.Instances.Length:N0} instances, items {data.DomainA.Name} {data.DomainA.Count:N0} / {data.DomainB.Name} {data.DomainB.Count:N0}");

@@ -16,15 +16,33 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     private readonly DuckDbType[] _types;
     private readonly string[]? _names;
     private readonly IntPtr[] _vectors;
+    // Read-only chunks (from a result) never change, so their size and column buffers are looked up once.
+    private readonly bool _readOnly;
+    private readonly int _fixedRows;
+    private readonly IntPtr[]? _data;
+    private readonly IntPtr[]? _validity;
 
-    internal DuckDbDataChunk(DataChunkHandle handle, DuckDbType[] types, string[]? names)
+    internal DuckDbDataChunk(DataChunkHandle handle, DuckDbType[] types, string[]? names, bool readOnly = false)
     {
         _handle = handle;
         _types = types;
         _names = names;
         _vectors = new IntPtr[types.Length];
+        IntPtr h = handle.DangerousGetHandle();
         for (int i = 0; i < types.Length; i++)
-            _vectors[i] = DuckDbNative.duckdb_data_chunk_get_vector(handle.DangerousGetHandle(), (ulong)i);
+            _vectors[i] = DuckDbNative.duckdb_data_chunk_get_vector(h, (ulong)i);
+        _readOnly = readOnly;
+        if (readOnly)
+        {
+            _fixedRows = (int)DuckDbNative.duckdb_data_chunk_get_size(h);
+            _data = new IntPtr[types.Length];
+            _validity = new IntPtr[types.Length];
+            for (int i = 0; i < types.Length; i++)
+            {
+                _data[i] = (IntPtr)DuckDbNative.duckdb_vector_get_data(_vectors[i]);
+                _validity[i] = (IntPtr)DuckDbNative.duckdb_vector_get_validity(_vectors[i]);
+            }
+        }
     }
 
     /// <summary>Rows a chunk holds at most (DuckDB's vector size, 2048 in standard builds).</summary>
@@ -67,11 +85,12 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            return (int)DuckDbNative.duckdb_data_chunk_get_size(Handle);
+            return _readOnly ? _fixedRows : (int)DuckDbNative.duckdb_data_chunk_get_size(Handle);
         }
         set
         {
             ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            if (_readOnly) throw new InvalidOperationException("a chunk read from a query result cannot be resized");
             if ((uint)value > (uint)Capacity)
                 throw new ArgumentOutOfRangeException(nameof(value), $"a chunk holds 0..{Capacity} rows, got {value}");
             DuckDbNative.duckdb_data_chunk_set_size(Handle, (ulong)value);
@@ -82,6 +101,7 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     public void Reset()
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (_readOnly) throw new InvalidOperationException("a chunk read from a query result cannot be reset");
         DuckDbNative.duckdb_data_chunk_reset(Handle);
     }
 
@@ -89,7 +109,7 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
 
     /// <summary>The raw values of a fixed-width column (e.g. <c>long</c> for BIGINT, <c>double</c> for
     /// DOUBLE, <c>byte</c> for BOOLEAN); NULL rows hold unspecified values, check <see cref="IsValid"/>.</summary>
-    public ReadOnlySpan<T> GetValues<T>(int column) where T : unmanaged => GetWritableValues<T>(column)[..RowCount];
+    public ReadOnlySpan<T> GetValues<T>(int column) where T : unmanaged => Values<T>(column)[..RowCount];
 
     /// <summary>True when the value at (column, row) is not NULL.</summary>
     public bool IsValid(int column, int row)
@@ -123,7 +143,7 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
         CheckRow(row);
         if (!IsValid(column, row)) { isNull = true; return default; }
         isNull = false;
-        var s = (DuckDbStringT*)DuckDbNative.duckdb_vector_get_data(_vectors[column]) + row;
+        var s = (DuckDbStringT*)Data(column) + row;
         int len = checked((int)s->Length);
         return len <= DuckDbStringT.InlineLength ? new ReadOnlySpan<byte>(s->Inlined, len) : new ReadOnlySpan<byte>(s->Pointer, len);
     }
@@ -133,7 +153,7 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     public long GetInt64(int column, int row)
     {
         CheckRow(row);
-        void* d = DuckDbNative.duckdb_vector_get_data(VectorOf(column));
+        void* d = Data(column);
         return _types[column] switch
         {
             DuckDbType.BigInt => ((long*)d)[row],
@@ -162,6 +182,12 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     /// <summary>The full-capacity value buffer of a fixed-width column, to fill before setting RowCount.</summary>
     public Span<T> GetWritableValues<T>(int column) where T : unmanaged
     {
+        if (_readOnly) throw new InvalidOperationException("a chunk read from a query result is read-only");
+        return Values<T>(column);
+    }
+
+    private Span<T> Values<T>(int column) where T : unmanaged
+    {
         var t = _types[column < 0 || column >= _types.Length ? throw new ArgumentOutOfRangeException(nameof(column)) : column];
         int width = t switch
         {
@@ -174,14 +200,14 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
         };
         if (width != sizeof(T))
             throw new InvalidOperationException($"column {ColumnName(column)} is {t} ({width} bytes), cannot view it as {typeof(T).Name} ({sizeof(T)} bytes)");
-        void* d = DuckDbNative.duckdb_vector_get_data(_vectors[column]);
-        return new Span<T>(d, Capacity);
+        return new Span<T>(Data(column), Capacity);
     }
 
     /// <summary>Marks (column, row) as NULL in a writable chunk.</summary>
     public void SetNull(int column, int row)
     {
         if ((uint)row >= (uint)Capacity) throw new ArgumentOutOfRangeException(nameof(row));
+        if (_readOnly) throw new InvalidOperationException("a chunk read from a query result is read-only");
         IntPtr v = VectorOf(column);
         DuckDbNative.duckdb_vector_ensure_validity_writable(v);
         ulong* mask = DuckDbNative.duckdb_vector_get_validity(v);
@@ -209,6 +235,7 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     public void SetString(int column, int row, ReadOnlySpan<byte> utf8)
     {
         CheckType(column, DuckDbType.Varchar, DuckDbType.Blob);
+        if (_readOnly) throw new InvalidOperationException("a chunk read from a query result is read-only");
         if ((uint)row >= (uint)Capacity) throw new ArgumentOutOfRangeException(nameof(row));
         fixed (byte* p = utf8)
             DuckDbNative.duckdb_vector_assign_string_element_len(_vectors[column], (ulong)row, p, (ulong)utf8.Length);
@@ -228,7 +255,17 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
         return _vectors[column];
     }
 
-    private ulong* Validity(int column) => DuckDbNative.duckdb_vector_get_validity(VectorOf(column));
+    private ulong* Validity(int column)
+    {
+        IntPtr v = VectorOf(column);
+        return _validity is null ? DuckDbNative.duckdb_vector_get_validity(v) : (ulong*)_validity[column];
+    }
+
+    private void* Data(int column)
+    {
+        IntPtr v = VectorOf(column);
+        return _data is null ? DuckDbNative.duckdb_vector_get_data(v) : (void*)_data[column];
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckRow(int row)

@@ -53,7 +53,7 @@ public sealed unsafe class DuckDbResult : IDisposable
         IntPtr c = DuckDbNative.duckdb_fetch_chunk(*_handle.Pointer);
         if (c == IntPtr.Zero) return null;
         h.Adopt(c);
-        return new DuckDbDataChunk(h, _types, _names);
+        return new DuckDbDataChunk(h, _types, _names, readOnly: true);
     }
 
     public void Dispose() => _handle.Dispose();

@@ -9,7 +9,7 @@ namespace Cdsr.Data.Storage;
 /// <summary>
 /// Writes and reads a <see cref="CdsrDataset"/> as a folder:
 /// <list type="bullet">
-/// <item><c>manifest.json</c>: format "cdsr-dataset" and version, name, source format, time kind, domain names and
+/// <item><c>manifest.json</c>: format "cdsr-dataset" and version, name, source format, time kind, config, domain names and
 /// sizes, protocol, import notes, candidate settings, counts and the SHA-256 content hash;</item>
 /// <item><c>users.parquet</c>: user_id (string), length (int32); row u = user u;</item>
 /// <item><c>interactions.parquet</c>: user, domain, item (int32), timestamp (int64); users' runs in stored order;</item>
@@ -28,8 +28,9 @@ public static class DatasetStore
     public const string ManifestFile = "manifest.json";
 
     /// <summary>Writes the dataset into <paramref name="directory"/> (created if needed; files replaced). The manifest
-    /// is written last, so a folder with a manifest is complete.</summary>
-    public static void Write(CdsrDataset data, string directory, ParquetWriteOptions? options = null)
+    /// is written last, so a folder with a manifest is complete. <paramref name="config"/> (e.g. the import's
+    /// format, input and options) is kept verbatim under "config" for provenance; reading ignores it.</summary>
+    public static void Write(CdsrDataset data, string directory, ParquetWriteOptions? options = null, JsonObject? config = null)
     {
         Directory.CreateDirectory(directory);
         var manifestPath = Path.Combine(directory, ManifestFile);
@@ -91,6 +92,7 @@ public static class DatasetStore
             ["name"] = data.Name,
             ["source_format"] = data.SourceFormat,
             ["time_kind"] = data.TimeKind.ToString(),
+            ["config"] = config?.DeepClone(),
             ["domains"] = new JsonArray(
                 new JsonObject { ["name"] = data.DomainA.Name, ["items"] = data.DomainA.Count },
                 new JsonObject { ["name"] = data.DomainB.Name, ["items"] = data.DomainB.Count }),

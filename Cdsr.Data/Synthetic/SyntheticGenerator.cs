@@ -61,13 +61,13 @@ public static class SyntheticGenerator
 
         var catalogs = new[]
         {
-            BuildCatalog(options, options.ItemsA, SplitMix64.Derive(options.Seed, 1)),
-            BuildCatalog(options, options.ItemsB, SplitMix64.Derive(options.Seed, 2)),
+            BuildCatalog(options, options.ItemsA, SeededRandom.Stream(options.Seed, 1)),
+            BuildCatalog(options, options.ItemsB, SeededRandom.Stream(options.Seed, 2)),
         };
-        LinkSuccessors(catalogs, SplitMix64.Derive(options.Seed, 3));
+        LinkSuccessors(catalogs, SeededRandom.Stream(options.Seed, 3));
 
         var records = new[] { new List<Review>(), new List<Review>() };
-        int overlapped = SimulateUsers(options, catalogs, records, SplitMix64.Derive(options.Seed, 4));
+        int overlapped = SimulateUsers(options, catalogs, records, SeededRandom.Stream(options.Seed, 4));
 
         string[] domains = [options.DomainA, options.DomainB];
         string[] letters = ["A", "B"];
@@ -77,7 +77,7 @@ public static class SyntheticGenerator
         {
             reviewPaths[d] = Path.Combine(outDir, ReviewFileName(domains[d], options.Compress));
             metaPaths[d] = Path.Combine(outDir, MetaFileName(domains[d], options.Compress));
-            var text = SplitMix64.Derive(options.Seed, 10UL + (ulong)d);
+            var text = SeededRandom.Stream(options.Seed, 10UL + (ulong)d);
             WriteReviews(reviewPaths[d], options.Compress, records[d], letters[d], catalogs[d], d, text);
             WriteMeta(metaPaths[d], options.Compress, domains[d], letters[d], catalogs[d], d, text);
         }
@@ -97,7 +97,7 @@ public static class SyntheticGenerator
 
     private readonly record struct Review(int User, int Item, long Time, int Rating);
 
-    private static Catalog BuildCatalog(SyntheticOptions o, int items, SplitMix64 rng)
+    private static Catalog BuildCatalog(SyntheticOptions o, int items, SeededRandom rng)
     {
         // Round-robin topics, then shuffled: every topic gets items even for small catalogues.
         var topic = new int[items];
@@ -123,7 +123,7 @@ public static class SyntheticGenerator
         return new Catalog { Topic = topic, LabelTopic = label, ByTopic = byTopic, PopularityCdf = cdf };
     }
 
-    private static void LinkSuccessors(Catalog[] catalogs, SplitMix64 rng)
+    private static void LinkSuccessors(Catalog[] catalogs, SeededRandom rng)
     {
         foreach (var c in catalogs)
         {
@@ -140,7 +140,7 @@ public static class SyntheticGenerator
         }
     }
 
-    private static int SimulateUsers(SyntheticOptions o, Catalog[] catalogs, List<Review>[] records, SplitMix64 rng)
+    private static int SimulateUsers(SyntheticOptions o, Catalog[] catalogs, List<Review>[] records, SeededRandom rng)
     {
         int overlapped = 0;
         var taste = new double[o.Topics];
@@ -198,7 +198,7 @@ public static class SyntheticGenerator
         return overlapped;
     }
 
-    private static int DrawUnseen(Catalog cat, int topic, HashSet<int> seen, SplitMix64 rng)
+    private static int DrawUnseen(Catalog cat, int topic, HashSet<int> seen, SeededRandom rng)
     {
         var pool = cat.ByTopic[topic];
         for (int attempt = 0; attempt < 32; attempt++)
@@ -230,7 +230,7 @@ public static class SyntheticGenerator
         return compress ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: false) : file;
     }
 
-    private static void WriteReviews(string path, bool compress, List<Review> reviews, string letter, Catalog cat, int domain, SplitMix64 rng)
+    private static void WriteReviews(string path, bool compress, List<Review> reviews, string letter, Catalog cat, int domain, SeededRandom rng)
     {
         var sorted = reviews.OrderBy(r => r.Item).ThenBy(r => r.Time).ThenBy(r => r.User).ToList();
         using var stream = OpenWrite(path, compress);
@@ -256,7 +256,7 @@ public static class SyntheticGenerator
         }
     }
 
-    private static void WriteMeta(string path, bool compress, string domainName, string letter, Catalog cat, int domain, SplitMix64 rng)
+    private static void WriteMeta(string path, bool compress, string domainName, string letter, Catalog cat, int domain, SeededRandom rng)
     {
         string root = domainName.Replace('_', ' ');
         using var stream = OpenWrite(path, compress);

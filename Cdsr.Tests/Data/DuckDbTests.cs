@@ -165,6 +165,21 @@ public class DuckDbTests
     }
 
     [Test]
+    public void ResultChunksAreReadOnly()
+    {
+        using var db = DuckDbDatabase.OpenInMemory();
+        using var conn = db.Connect();
+        using var r = conn.Query("SELECT 1::INTEGER AS a, 'x' AS s");
+        using var chunk = r.NextChunk()!;
+        Assert.That(chunk.GetValues<int>(0).ToArray(), Is.EqualTo(new[] { 1 }));
+        Assert.That(Assert.Throws<InvalidOperationException>(() => chunk.GetWritableValues<int>(0))!.Message, Does.Contain("read-only"));
+        Assert.Throws<InvalidOperationException>(() => chunk.SetString(1, 0, "y"));
+        Assert.Throws<InvalidOperationException>(() => chunk.SetNull(0, 0));
+        Assert.Throws<InvalidOperationException>(() => chunk.RowCount = 0);
+        Assert.That(r.NextChunk(), Is.Null);
+    }
+
+    [Test]
     public void FileDatabasePersistsAcrossOpens()
     {
         string path = Path.Combine(_dir, "x.duckdb");

@@ -91,4 +91,27 @@ public class IndexingTests
         var c = tensor(new bool[] { true, false }, new long[] { 2, 1 });
         Assert.That(where(c, ones(1, 4), zeros(1, 4)).data<float>(), Is.EqualTo(new float[] { 1, 1, 1, 1, 0, 0, 0, 0 }));
     }
+
+    [Test]
+    public void ScatterValueIndexAddNonzeroBincountIsin()
+    {
+        using var scope = NewDisposeScope();
+        // one-hot rows from class ids
+        var ids = tensor(new long[] { 2, 0, 1 }).unsqueeze(1);
+        var onehot = zeros(3, 4).scatter_(1, ids, 1.0);
+        Assert.That(onehot.data<float>(), Is.EqualTo(new float[] { 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0 }));
+        var acc = zeros(3, 2);
+        acc.index_add_(0, tensor(new long[] { 0, 2, 0 }), ones(3, 2), alpha: 2);
+        Assert.That(acc.data<float>(), Is.EqualTo(new float[] { 4, 4, 0, 0, 2, 2 }));
+        var nz = tensor(new float[] { 0, 3, 0, 0, 5, 6 }, new long[] { 2, 3 }).nonzero();
+        Assert.That(nz.shape, Is.EqualTo(new long[] { 3, 2 }));
+        Assert.That(nz.data<long>(), Is.EqualTo(new long[] { 0, 1, 1, 1, 1, 2 }));
+        var items = tensor(new long[] { 1, 3, 3, 0, 3 });
+        Assert.That(items.bincount().data<long>(), Is.EqualTo(new long[] { 1, 1, 0, 3 }));
+        Assert.That(items.bincount(minlength: 6).shape, Is.EqualTo(new long[] { 6 }));
+        Assert.That(items.bincount(tensor(new double[] { 1, 2, 3, 4, 5 })).data<double>(), Is.EqualTo(new double[] { 4, 1, 0, 10 }));
+        Assert.That(isin(items, tensor(new long[] { 3, 7 })).data<bool>(), Is.EqualTo(new[] { false, true, true, false, true }));
+        var ex = Assert.Throws<TorchException>(() => tensor(new long[] { 1, -1 }).bincount());
+        Assert.That(ex!.Message, Does.Contain("non-negative"));
+    }
 }

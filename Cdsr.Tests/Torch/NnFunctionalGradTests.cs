@@ -32,6 +32,9 @@ public class NnFunctionalGradTests
         ["log_softmax"] = x => F.log_softmax(x, -1),
         ["normalize_p2"] = x => F.normalize(x, 2.0, 1),
         ["normalize_p1_dim0"] = x => F.normalize(x, 1.0, 0),
+        ["logsigmoid"] = x => F.logsigmoid(x),
+        ["softplus"] = x => F.softplus(x, beta: 2),
+        ["silu"] = x => F.silu(x),
         ["dropout_p0_training"] = x => F.dropout(x, 0.0, training: true),
         ["dropout_eval"] = x => F.dropout(x, 0.5, training: false),
     };
@@ -86,6 +89,9 @@ public class NnFunctionalGradTests
         var posWeight = tensor(new double[] { 2, 0.5, 1 });
         GradCheck.AssertGradients(xs => F.binary_cross_entropy_with_logits(xs[0], y, w, pos_weights: posWeight), new[] { In(16, 2, 3) }, what: "bce_with_logits");
         GradCheck.AssertGradients(xs => F.binary_cross_entropy_with_logits(xs[0], y, reduction: nn.Reduction.None), new[] { In(17, 2, 3) }, what: "bce none");
+        var probs = GradCheck.Input(32, new long[] { 2, 3 }, 0.1, 0.9);
+        GradCheck.AssertGradients(xs => F.binary_cross_entropy(xs[0], y, w), new[] { probs }, what: "binary_cross_entropy");
+        GradCheck.AssertGradients(xs => F.cosine_similarity(xs[0], xs[1], 1), new[] { In(33, 3, 4), In(34, 3, 4) }, what: "cosine_similarity");
         GradCheck.AssertGradients(xs => F.mse_loss(xs[0], xs[1]), new[] { In(18, 2, 3), In(19, 2, 3) }, what: "mse_loss");
         GradCheck.AssertGradients(xs => F.kl_div_diag_gaussian(xs[0], xs[1], xs[2], xs[3]),
             new[] { In(20, 3, 4), In(21, 3, 4), In(22, 3, 4), In(23, 3, 4) }, what: "kl_div_diag_gaussian");

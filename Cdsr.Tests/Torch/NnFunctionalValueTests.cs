@@ -39,6 +39,9 @@ public class NnFunctionalValueTests
         AssertClose(v.Select(a => a > 0 ? a : 1.5 * (Math.Exp(a) - 1)).ToArray(), F.elu(x, 1.5).data<double>(), 1e-12, "elu");
         AssertClose(v.Select(a => 0.5 * a * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (a + 0.044715 * a * a * a)))).ToArray(),
             F.gelu(x, "tanh").data<double>(), 1e-12, "gelu tanh");
+        AssertClose(v.Select(a => Math.Log(1 / (1 + Math.Exp(-a)))).ToArray(), F.logsigmoid(x).data<double>(), 1e-12, "logsigmoid");
+        AssertClose(v.Select(a => Math.Log(1 + Math.Exp(2 * a)) / 2).ToArray(), F.softplus(x, 2).data<double>(), 1e-12, "softplus");
+        AssertClose(v.Select(a => a / (1 + Math.Exp(-a))).ToArray(), F.silu(x).data<double>(), 1e-12, "silu");
         // Exact gelu is x * Phi(x); it lies within 1e-3 of the tanh approximation and is 0 at 0.
         AssertClose(F.gelu(x, "tanh").data<double>(), F.gelu(x).data<double>(), 1e-3, "gelu exact vs tanh");
         Assert.That(F.gelu(x).data<double>()[2], Is.EqualTo(0.0));
@@ -105,6 +108,20 @@ public class NnFunctionalValueTests
         Assert.That(mean.item<double>(), Is.EqualTo(Enumerable.Range(0, 4).Average(i => -(y[i] * Math.Log(Sig(z[i])) + (1 - y[i]) * Math.Log(1 - Sig(z[i]))))).Within(1e-12));
         var ex = Assert.Throws<TorchException>(() => F.binary_cross_entropy_with_logits(tensor(z), tensor(new double[] { 1, 0 })))!;
         Assert.That(ex.Message, Does.Contain("target shape [2] differs from input shape [4]"));
+    }
+
+    [Test]
+    public void CosineSimilarityOneHotAndBinaryCrossEntropy()
+    {
+        using var scope = NewDisposeScope();
+        var a = tensor(new double[] { 1, 0, 3, 4 }, new long[] { 2, 2 });
+        var b = tensor(new double[] { 0, 2, 3, 4 }, new long[] { 2, 2 });
+        AssertClose(new double[] { 0, 1 }, F.cosine_similarity(a, b).data<double>(), 1e-12, "cosine");
+        Assert.That(F.one_hot(tensor(new long[] { 2, 0 }), 3).data<long>(), Is.EqualTo(new long[] { 0, 0, 1, 1, 0, 0 }));
+        double[] p = { 0.9, 0.2 }, y = { 1, 0 };
+        Assert.That(F.binary_cross_entropy(tensor(p), tensor(y)).item<double>(), Is.EqualTo(-(Math.Log(0.9) + Math.Log(0.8)) / 2).Within(1e-12));
+        var ex = Assert.Throws<TorchException>(() => F.one_hot(tensor(new int[] { 1 }), 3))!;
+        Assert.That(ex.Message, Does.Contain("indices must be int64, got Int"));
     }
 
     [Test]

@@ -138,4 +138,84 @@ public class ShapeOpsTests
         }
         Assert.That(Tensor.TotalCount, Is.EqualTo(before));
     }
+
+    [Test]
+    public void RollRepeatInterleaveDiagonalUnbind()
+    {
+        using var scope = NewDisposeScope();
+        var m = M23();
+        Assert.That(m.roll(1, 1).data<float>(), Is.EqualTo(new float[] { 2, 0, 1, 5, 3, 4 }));
+        Assert.That(m.roll(-2).data<float>(), Is.EqualTo(new float[] { 2, 3, 4, 5, 0, 1 }), "no dim: the flattened tensor rolls");
+        Assert.That(m.roll(new long[] { 1, 1 }, new long[] { 0, 1 }).data<float>(), Is.EqualTo(new float[] { 5, 3, 4, 2, 0, 1 }));
+        Assert.That(tensor(new long[] { 1, 2 }).repeat_interleave(3).data<long>(), Is.EqualTo(new long[] { 1, 1, 1, 2, 2, 2 }));
+        Assert.That(m.repeat_interleave(2, 0).shape, Is.EqualTo(new long[] { 4, 3 }));
+        var sq = arange(9, ScalarType.Float32).view(3, 3);
+        Assert.That(sq.diagonal().data<float>(), Is.EqualTo(new float[] { 0, 4, 8 }));
+        Assert.That(sq.diagonal(1).data<float>(), Is.EqualTo(new float[] { 1, 5 }));
+        var rows = m.unbind();
+        Assert.That(rows, Has.Length.EqualTo(2));
+        Assert.That(rows[1].data<float>(), Is.EqualTo(new float[] { 3, 4, 5 }));
+        Assert.That(unbind(m, 1)[2].data<float>(), Is.EqualTo(new float[] { 2, 5 }));
+    }
+
+    [Test]
+    public void StridesAndContiguityDescribeViews()
+    {
+        using var scope = NewDisposeScope();
+        var x = zeros(2, 3, 4);
+        Assert.That(x.stride(), Is.EqualTo(new long[] { 12, 4, 1 }));
+        Assert.That(x.is_contiguous(), Is.True);
+        var p = x.T;
+        Assert.That(p.shape, Is.EqualTo(new long[] { 4, 3, 2 }));
+        Assert.That(p.stride(), Is.EqualTo(new long[] { 1, 4, 12 }));
+        Assert.That(p.is_contiguous(), Is.False);
+        Assert.That(p.contiguous().is_contiguous(), Is.True);
+        Assert.That(x.expand(5, 2, 3, 4).stride()[0], Is.EqualTo(0), "expand adds a zero stride, no copy");
+    }
+
+    [Test]
+    public void LikeCreatorsCopyShapeDtypeAndDevice()
+    {
+        using var scope = NewDisposeScope();
+        var x = zeros(new long[] { 2, 3 }, ScalarType.Float64);
+        var o = ones_like(x);
+        Assert.That(o.shape, Is.EqualTo(new long[] { 2, 3 }));
+        Assert.That(o.dtype, Is.EqualTo(ScalarType.Float64));
+        Assert.That(o.data<double>(), Is.All.EqualTo(1.0));
+        Assert.That(full_like(x, 7, ScalarType.Int64).data<long>(), Is.All.EqualTo(7L));
+        Assert.That(zeros_like(x, requires_grad: true).requires_grad, Is.True);
+        Assert.That(randn_like(x).shape, Is.EqualTo(x.shape));
+        Assert.That(rand_like(x).data<double>(), Is.All.InRange(0.0, 1.0));
+        Assert.That(empty_like(x).dtype, Is.EqualTo(ScalarType.Float64));
+    }
+
+    [Test]
+    public void InvalidSplitArgumentsAreRejectedWithMessages()
+    {
+        using var scope = NewDisposeScope();
+        var x = zeros(4);
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => x.split(0))!.Message, Does.Contain("split size must be positive"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => x.chunk(0))!.Message, Does.Contain("chunk count must be positive"));
+        Assert.That(Assert.Throws<TorchException>(() => cat(Array.Empty<Tensor>()))!.Message, Does.Contain("non-empty"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => cat(new Tensor[] { x, null! }))!.Message, Does.Contain("tensor 1 is null"));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => x[0, null!].Dispose())!.Message, Does.Contain("index 1 is null"));
+    }
+
+    [Test]
+    public void EveryResultOfAnOpJoinsTheOpenScope()
+    {
+        var before = Tensor.TotalCount;
+        using (var scope = NewDisposeScope())
+        {
+            var x = randn(4, 6);
+            var (v, i) = x.max(1);
+            var (tv, ti) = x.topk(2);
+            var parts = x.chunk(3, 1);
+            var y = cat(parts, 0)[1..].sum(0).unsqueeze(0).expand(3, -1).contiguous();
+            Assert.That(scope.Count, Is.GreaterThanOrEqualTo(12));
+            Assert.That(Tensor.TotalCount - before, Is.EqualTo(scope.Count), "every live handle is owned by the scope");
+            y.MoveToOuterDisposeScope().Dispose();
+        }
+        Assert.That(Tensor.TotalCount, Is.EqualTo(before));
+    }
 }

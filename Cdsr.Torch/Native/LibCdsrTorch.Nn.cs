@@ -17,6 +17,11 @@ internal static partial class LibCdsrTorch
     [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_softmax(TensorHandle x, long dim);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_log_softmax(TensorHandle x, long dim);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_normalize(TensorHandle x, double p, long dim, double eps);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_logsigmoid(TensorHandle x);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_softplus(TensorHandle x, double beta, double threshold);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_silu(TensorHandle x);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_cosine_similarity(TensorHandle x1, TensorHandle x2, long dim, double eps);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_one_hot(TensorHandle indices, long numClasses);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_dropout(TensorHandle x, double p, int training);
 
     // layers
@@ -28,6 +33,7 @@ internal static partial class LibCdsrTorch
     [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_cross_entropy(TensorHandle input, TensorHandle target, IntPtr weight, long ignoreIndex, int reduction, double labelSmoothing);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_nll_loss(TensorHandle input, TensorHandle target, IntPtr weight, long ignoreIndex, int reduction);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_binary_cross_entropy_with_logits(TensorHandle input, TensorHandle target, IntPtr weight, IntPtr posWeight, int reduction);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_binary_cross_entropy(TensorHandle input, TensorHandle target, IntPtr weight, int reduction);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_mse_loss(TensorHandle input, TensorHandle target, int reduction);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_nn_kl_div_diag_gaussian(TensorHandle muQ, TensorHandle logvarQ, TensorHandle muP, TensorHandle logvarP, int reduction);
 

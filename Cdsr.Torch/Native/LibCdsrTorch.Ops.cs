@@ -25,6 +25,12 @@ internal static partial class LibCdsrTorch
     [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_tril(TensorHandle t, long diagonal);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_triu(TensorHandle t, long diagonal);
 
+    [LibraryImport(Library)] internal static unsafe partial IntPtr cdsr_tensor_roll(TensorHandle t, long* shifts, int nshifts, long* dims, int ndims);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_repeat_interleave(TensorHandle t, long repeats, long dim, int hasDim);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_diagonal(TensorHandle t, long offset, long dim1, long dim2);
+    [LibraryImport(Library)] internal static partial int cdsr_tensor_is_contiguous(TensorHandle t, out int value);
+    [LibraryImport(Library)] internal static unsafe partial int cdsr_tensor_strides(TensorHandle t, long* strides, int cap);
+
     // indexing
     [LibraryImport(Library)] internal static unsafe partial IntPtr cdsr_tensor_index(TensorHandle t, int* kinds, int* flags, long* values, IntPtr* tensors, int n);
     [LibraryImport(Library)] internal static unsafe partial int cdsr_tensor_index_put_(TensorHandle t, int* kinds, int* flags, long* values, IntPtr* tensors, int n, TensorHandle value);
@@ -44,11 +50,25 @@ internal static partial class LibCdsrTorch
     [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_masked_select(TensorHandle t, TensorHandle mask);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_where(TensorHandle condition, TensorHandle a, TensorHandle b);
 
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_nonzero(TensorHandle t);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_isin(TensorHandle t, TensorHandle test);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_bincount(TensorHandle t, IntPtr weightsOrNull, long minlength);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)] internal static unsafe partial IntPtr cdsr_tensor_einsum(string equation, IntPtr* tensors, int n);
+    [LibraryImport(Library)] internal static partial int cdsr_tensor_scatter_value_(TensorHandle t, long dim, TensorHandle index, double value);
+    [LibraryImport(Library)] internal static partial int cdsr_tensor_index_add_(TensorHandle t, long dim, TensorHandle index, TensorHandle src, double alpha);
+
     // element-wise extras
     [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_clamp(TensorHandle t, double min, int hasMin, double max, int hasMax);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_fmod(TensorHandle a, TensorHandle b);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_fmod_scalar(TensorHandle a, double b);
     [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_add_alpha(TensorHandle a, TensorHandle b, double alpha);
+
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_isinf(TensorHandle t);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_isfinite(TensorHandle t);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_nan_to_num(TensorHandle t, double nan, double posinf, double neginf);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_lerp(TensorHandle a, TensorHandle b, double weight);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_addmm(TensorHandle t, TensorHandle a, TensorHandle b, double beta, double alpha);
+    [LibraryImport(Library)] internal static partial IntPtr cdsr_tensor_baddbmm(TensorHandle t, TensorHandle a, TensorHandle b, double beta, double alpha);
 
     // in place
     [LibraryImport(Library)] internal static partial int cdsr_tensor_add_(TensorHandle t, TensorHandle other, double alpha);
@@ -91,5 +111,5 @@ internal static partial class LibCdsrTorch
 
     // errors and benchmarks
     [LibraryImport(Library)] internal static partial int cdsr_cpp_backtraces_enabled();
-    [LibraryImport(Library)] internal static partial int cdsr_bench_matmul_direct(long n, int warmup, int iterations, out double nsPerCall);
+    [LibraryImport(Library)] internal static partial int cdsr_bench_matmul_direct(TensorHandle a, TensorHandle b, int iterations, out double nsPerCall);
 }

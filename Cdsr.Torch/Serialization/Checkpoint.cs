@@ -52,8 +52,10 @@ public static class Checkpoint
     /// <summary>
     /// Restores what <see cref="Save"/> wrote into <paramref name="module"/> (strictly: every key must match) and, when
     /// given, <paramref name="optimizer"/> and <paramref name="scheduler"/>; restores the RNG state when the file has
-    /// one and <paramref name="restore_rng"/>. Everything is validated before anything changes except that a module
-    /// is loaded before the optimizer is checked. Returns the file's metadata.
+    /// one and <paramref name="restore_rng"/>. The file, its signature and the presence of every requested part are
+    /// checked before anything changes; the module and the optimizer each reject a mismatch without changing
+    /// themselves, but a module already loaded stays loaded if the optimizer's state then does not fit.
+    /// Returns the file's metadata.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Load(string path, nn.Module module, Optimizer? optimizer = null,
         LRScheduler? scheduler = null, bool restore_rng = true)

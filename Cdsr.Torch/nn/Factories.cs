@@ -25,6 +25,8 @@ public static partial class torch
         public static Activation GELU() => new(nameof(GELU), x => functional.gelu(x));
         public static Activation Tanh() => new(nameof(Tanh), functional.tanh);
         public static Activation Sigmoid() => new(nameof(Sigmoid), functional.sigmoid);
+        public static Activation SiLU() => new(nameof(SiLU), functional.silu);
+        public static Activation Identity() => new(nameof(Identity), x => x.alias());
 
         public static GRU GRU(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = false,
             double dropout = 0.0, bool bidirectional = false) =>
@@ -42,6 +44,17 @@ public static partial class torch
         /// <summary>num_layers copies of <paramref name="encoder_layer"/> (which stays the caller's to dispose), then <paramref name="norm"/>.</summary>
         public static TransformerEncoder TransformerEncoder(Modules.TransformerEncoderLayer encoder_layer, long num_layers, Modules.LayerNorm? norm = null) =>
             new(encoder_layer, num_layers, norm);
+
+        public static CrossEntropyLoss CrossEntropyLoss(Tensor? weight = null, long ignore_index = -100, Reduction reduction = Reduction.Mean,
+            double label_smoothing = 0.0) => new(weight, ignore_index, reduction, label_smoothing);
+
+        public static NLLLoss NLLLoss(Tensor? weight = null, long ignore_index = -100, Reduction reduction = Reduction.Mean) =>
+            new(weight, ignore_index, reduction);
+
+        public static BCEWithLogitsLoss BCEWithLogitsLoss(Tensor? weight = null, Reduction reduction = Reduction.Mean, Tensor? pos_weights = null) =>
+            new(weight, reduction, pos_weights);
+
+        public static MSELoss MSELoss(Reduction reduction = Reduction.Mean) => new(reduction);
 
         public static Sequential Sequential(params Module<Tensor, Tensor>[] modules) =>
             new(modules.Select((m, i) => (i.ToString(), m)));

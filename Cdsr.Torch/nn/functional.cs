@@ -32,6 +32,23 @@ public static partial class torch
 
             public static Tensor log_softmax(Tensor input, long dim) => Tensor.FromNative(cdsr_nn_log_softmax(input.Handle, dim));
 
+            /// <summary>log(sigmoid(x)) without overflow; -logsigmoid(pos - neg) is the BPR loss.</summary>
+            public static Tensor logsigmoid(Tensor input) => Tensor.FromNative(cdsr_nn_logsigmoid(input.Handle));
+
+            /// <summary>(1/beta) log(1 + exp(beta x)), the identity where beta x exceeds <paramref name="threshold"/>.</summary>
+            public static Tensor softplus(Tensor input, double beta = 1, double threshold = 20) =>
+                Tensor.FromNative(cdsr_nn_softplus(input.Handle, beta, threshold));
+
+            /// <summary>x * sigmoid(x).</summary>
+            public static Tensor silu(Tensor input) => Tensor.FromNative(cdsr_nn_silu(input.Handle));
+
+            /// <summary>sum(x1 * x2) / max(||x1|| ||x2||, eps) along <paramref name="dim"/> (broadcasting): [*, D] -> [*].</summary>
+            public static Tensor cosine_similarity(Tensor x1, Tensor x2, long dim = 1, double eps = 1e-8) =>
+                Tensor.FromNative(cdsr_nn_cosine_similarity(x1.Handle, x2.Handle, dim, eps));
+
+            /// <summary>int64 ids [*] -> int64 [*, num_classes]; -1 infers num_classes as max id + 1.</summary>
+            public static Tensor one_hot(Tensor x, long num_classes = -1) => Tensor.FromNative(cdsr_nn_one_hot(x.Handle, num_classes));
+
             /// <summary>input / max(||input||_p along <paramref name="dim"/>, eps).</summary>
             public static Tensor normalize(Tensor input, double p = 2.0, long dim = 1, double eps = 1e-12) =>
                 Tensor.FromNative(cdsr_nn_normalize(input.Handle, p, dim, eps));
@@ -103,6 +120,14 @@ public static partial class torch
                 var r = Tensor.FromNative(cdsr_nn_binary_cross_entropy_with_logits(input.Handle, target.Handle, Opt(weight), Opt(pos_weights), (int)reduction));
                 GC.KeepAlive(weight);
                 GC.KeepAlive(pos_weights);
+                return r;
+            }
+
+            /// <summary>-[y log p + (1 - y) log(1 - p)] * weight on probabilities <paramref name="input"/> (logs clamped at -100).</summary>
+            public static Tensor binary_cross_entropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean)
+            {
+                var r = Tensor.FromNative(cdsr_nn_binary_cross_entropy(input.Handle, target.Handle, Opt(weight), (int)reduction));
+                GC.KeepAlive(weight);
                 return r;
             }
 

@@ -20,6 +20,16 @@ CDSR_API cdsr_tensor cdsr_nn_softmax(cdsr_tensor x, int64_t dim);
 CDSR_API cdsr_tensor cdsr_nn_log_softmax(cdsr_tensor x, int64_t dim);
 /* x / max(||x||_p along dim, eps). */
 CDSR_API cdsr_tensor cdsr_nn_normalize(cdsr_tensor x, double p, int64_t dim, double eps);
+/* log(sigmoid(x)), computed stably (BPR-style losses). */
+CDSR_API cdsr_tensor cdsr_nn_logsigmoid(cdsr_tensor x);
+/* (1/beta) log(1 + exp(beta x)); linear above threshold. */
+CDSR_API cdsr_tensor cdsr_nn_softplus(cdsr_tensor x, double beta, double threshold);
+/* x * sigmoid(x). */
+CDSR_API cdsr_tensor cdsr_nn_silu(cdsr_tensor x);
+/* sum(x1 * x2) / max(||x1|| * ||x2||, eps) along dim, broadcasting. */
+CDSR_API cdsr_tensor cdsr_nn_cosine_similarity(cdsr_tensor x1, cdsr_tensor x2, int64_t dim, double eps);
+/* int64 indices [*] -> int64 [*, num_classes] with a 1 at each index; num_classes < 0 infers max + 1. */
+CDSR_API cdsr_tensor cdsr_nn_one_hot(cdsr_tensor indices, int64_t num_classes);
 /* Inverted dropout: zeroes with probability p and scales survivors by 1/(1-p) when training, else identity. */
 CDSR_API cdsr_tensor cdsr_nn_dropout(cdsr_tensor x, double p, int training);
 
@@ -40,6 +50,8 @@ CDSR_API cdsr_tensor cdsr_nn_nll_loss(cdsr_tensor input, cdsr_tensor target, cds
 /* weight broadcasts to input; pos_weight [C] broadcasts over the last dim; both may be NULL. */
 CDSR_API cdsr_tensor cdsr_nn_binary_cross_entropy_with_logits(cdsr_tensor input, cdsr_tensor target, cdsr_tensor weight,
                                                               cdsr_tensor pos_weight, int reduction);
+/* input probabilities in [0, 1]; weight broadcasts to input or NULL. */
+CDSR_API cdsr_tensor cdsr_nn_binary_cross_entropy(cdsr_tensor input, cdsr_tensor target, cdsr_tensor weight, int reduction);
 CDSR_API cdsr_tensor cdsr_nn_mse_loss(cdsr_tensor input, cdsr_tensor target, int reduction);
 /* KL(N(mu_q, exp(logvar_q)) || N(mu_p, exp(logvar_p))), summed over the last dim: shape of mu_q without it
  * when reduction is none, else its mean or sum. */

@@ -31,6 +31,15 @@ CDSR_API cdsr_tensor cdsr_tensor_flip(cdsr_tensor t, const int64_t* dims, int nd
 CDSR_API cdsr_tensor cdsr_tensor_tril(cdsr_tensor t, int64_t diagonal);
 CDSR_API cdsr_tensor cdsr_tensor_triu(cdsr_tensor t, int64_t diagonal);
 
+/* Removes and rolls. shifts/dims of equal length n; dims may be empty (n == 0 with one shift: roll the flattened tensor). */
+CDSR_API cdsr_tensor cdsr_tensor_roll(cdsr_tensor t, const int64_t* shifts, int nshifts, const int64_t* dims, int ndims);
+/* Repeats every element `repeats` times along dim (has_dim 0: of the flattened tensor). */
+CDSR_API cdsr_tensor cdsr_tensor_repeat_interleave(cdsr_tensor t, int64_t repeats, int64_t dim, int has_dim);
+CDSR_API cdsr_tensor cdsr_tensor_diagonal(cdsr_tensor t, int64_t offset, int64_t dim1, int64_t dim2);
+CDSR_API int cdsr_tensor_is_contiguous(cdsr_tensor t, int* out);
+/* Writes min(ndim, cap) strides (in elements) to out. */
+CDSR_API int cdsr_tensor_strides(cdsr_tensor t, int64_t* out, int cap);
+
 /* ---- indexing (Python's t[...]) ----
  * One entry per index, n entries. kinds[i]: 0 integer (values[3i]), 1 slice (values[3i], values[3i+1], values[3i+2]
  * = start, stop, step; flags[i] bit 0 = start given, bit 1 = stop given), 2 ellipsis, 3 None (new axis),
@@ -59,6 +68,19 @@ CDSR_API cdsr_tensor cdsr_tensor_masked_fill(cdsr_tensor t, cdsr_tensor mask, do
 CDSR_API cdsr_tensor cdsr_tensor_masked_select(cdsr_tensor t, cdsr_tensor mask);
 CDSR_API cdsr_tensor cdsr_tensor_where(cdsr_tensor condition, cdsr_tensor a, cdsr_tensor b);
 
+/* [number of non-zero elements, ndim] int64 coordinates of the non-zero elements, row-major order. */
+CDSR_API cdsr_tensor cdsr_tensor_nonzero(cdsr_tensor t);
+/* Bool tensor: whether each element of t occurs in test. */
+CDSR_API cdsr_tensor cdsr_tensor_isin(cdsr_tensor t, cdsr_tensor test);
+/* Counts of each value of a 1-D non-negative int64 tensor (weights may be NULL); at least minlength bins. */
+CDSR_API cdsr_tensor cdsr_tensor_bincount(cdsr_tensor t, cdsr_tensor weights_or_null, int64_t minlength);
+/* Einstein summation, e.g. "bij,bjk->bik", over n operands. */
+CDSR_API cdsr_tensor cdsr_tensor_einsum(const char* equation, const cdsr_tensor* tensors, int n);
+/* In place: t[index[i][j]][j] = value along dim 0 (likewise for others), e.g. one-hot rows. */
+CDSR_API int cdsr_tensor_scatter_value_(cdsr_tensor t, int64_t dim, cdsr_tensor index, double value);
+/* In place: t[..., index[i], ...] += alpha * src[..., i, ...] along dim (repeated indices accumulate). */
+CDSR_API int cdsr_tensor_index_add_(cdsr_tensor t, int64_t dim, cdsr_tensor index, cdsr_tensor src, double alpha);
+
 /* ---- more element-wise ---- */
 /* has_min / has_max: 0 leaves that side unbounded. */
 CDSR_API cdsr_tensor cdsr_tensor_clamp(cdsr_tensor t, double min, int has_min, double max, int has_max);
@@ -66,6 +88,16 @@ CDSR_API cdsr_tensor cdsr_tensor_fmod(cdsr_tensor a, cdsr_tensor b);
 CDSR_API cdsr_tensor cdsr_tensor_fmod_scalar(cdsr_tensor a, double b);
 /* a + alpha * b. */
 CDSR_API cdsr_tensor cdsr_tensor_add_alpha(cdsr_tensor a, cdsr_tensor b, double alpha);
+
+CDSR_API cdsr_tensor cdsr_tensor_isinf(cdsr_tensor t);
+CDSR_API cdsr_tensor cdsr_tensor_isfinite(cdsr_tensor t);
+/* NaN -> nan, +inf -> posinf, -inf -> neginf. */
+CDSR_API cdsr_tensor cdsr_tensor_nan_to_num(cdsr_tensor t, double nan, double posinf, double neginf);
+/* a + weight * (b - a). */
+CDSR_API cdsr_tensor cdsr_tensor_lerp(cdsr_tensor a, cdsr_tensor b, double weight);
+/* beta * t + alpha * (a @ b) for matrices (addmm) or batches of matrices (baddbmm). */
+CDSR_API cdsr_tensor cdsr_tensor_addmm(cdsr_tensor t, cdsr_tensor a, cdsr_tensor b, double beta, double alpha);
+CDSR_API cdsr_tensor cdsr_tensor_baddbmm(cdsr_tensor t, cdsr_tensor a, cdsr_tensor b, double beta, double alpha);
 
 /* ---- in place (mutate t) ---- */
 CDSR_API int cdsr_tensor_add_(cdsr_tensor t, cdsr_tensor other, double alpha);
@@ -120,8 +152,9 @@ CDSR_API cdsr_tensor cdsr_tensor_argsort(cdsr_tensor t, int64_t dim, int descend
 CDSR_API int cdsr_cpp_backtraces_enabled(void);
 
 /* ---- benchmarks ---- */
-/* Times n x n float32 matmuls made directly with at::matmul (no binding in between): warmup calls, then
- * iterations timed calls; *ns_per_call receives the mean wall time of one call in nanoseconds. */
-CDSR_API int cdsr_bench_matmul_direct(int64_t n, int warmup, int iterations, double* ns_per_call);
+/* Calls at::matmul(a, b) iterations times directly in C++ (no binding in between, result discarded, grad mode
+ * off); *ns_per_call receives the mean wall time of one call in nanoseconds. The reference for the binding's
+ * matmul benchmark (Cdsr.Benchmarks/MatmulBenchmark.cs). */
+CDSR_API int cdsr_bench_matmul_direct(cdsr_tensor a, cdsr_tensor b, int iterations, double* ns_per_call);
 
 #endif

@@ -115,9 +115,7 @@ CDSR_API int cdsr_nn_multi_head_attention(cdsr_tensor q, cdsr_tensor k, cdsr_ten
         if (!batch_first) result = result.transpose(0, 1);  // [L, B, E]
         at::Tensor w_out;
         if (need_weights) w_out = average_weights ? attn.mean(1) : attn;  // [B, L, S] or [B, H, L, S]
-        // Both results exist before either handle is created, so an error cannot leak a handle.
-        *out = cdsr::wrap(std::move(result));
-        *weights = need_weights ? cdsr::wrap(std::move(w_out)) : nullptr;
+        cdsr::nn::wrap_pair(std::move(result), std::move(w_out), need_weights != 0, out, weights);
     })
 }
 
@@ -126,7 +124,7 @@ CDSR_API cdsr_tensor cdsr_nn_square_subsequent_mask(int64_t n, int dtype, int de
         if (n < 0) throw std::invalid_argument("square_subsequent_mask: size must be >= 0, got " + std::to_string(n));
         if (device_type != 0 && device_type != 1) throw std::invalid_argument("unknown device type " + std::to_string(device_type));
         auto opts = at::TensorOptions()
-                        .dtype(static_cast<at::ScalarType>(dtype))
+                        .dtype(cdsr::nn::scalar_type(dtype))
                         .device(device_type == 0 ? at::Device(at::kCPU) : at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(device_index)));
         return cdsr::wrap(at::full({n, n}, kNegInf, opts).triu(1));  // [n, n]: -inf above the diagonal, 0 elsewhere
     })

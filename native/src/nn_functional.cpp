@@ -26,6 +26,22 @@ CDSR_API cdsr_tensor cdsr_nn_normalize(cdsr_tensor x, double p, int64_t dim, dou
         return cdsr::wrap(t / norm);
     })
 }
+CDSR_API cdsr_tensor cdsr_nn_logsigmoid(cdsr_tensor x) { CDSR_TENSOR_FN(at::log_sigmoid(unwrap(x))) }
+CDSR_API cdsr_tensor cdsr_nn_softplus(cdsr_tensor x, double beta, double threshold) {
+    CDSR_TENSOR_FN(at::softplus(unwrap(x), beta, threshold))
+}
+CDSR_API cdsr_tensor cdsr_nn_silu(cdsr_tensor x) { CDSR_TENSOR_FN(at::silu(unwrap(x))) }
+CDSR_API cdsr_tensor cdsr_nn_cosine_similarity(cdsr_tensor x1, cdsr_tensor x2, int64_t dim, double eps) {
+    CDSR_TENSOR_FN(at::cosine_similarity(unwrap(x1), unwrap(x2), dim, eps))
+}
+CDSR_API cdsr_tensor cdsr_nn_one_hot(cdsr_tensor indices, int64_t num_classes) {
+    CDSR_GUARD(nullptr, {
+        const auto& ix = unwrap(indices);
+        if (ix.scalar_type() != at::kLong)
+            throw std::invalid_argument(std::string("one_hot: indices must be int64, got ") + c10::toString(ix.scalar_type()));
+        return cdsr::wrap(at::one_hot(ix, num_classes));
+    })
+}
 CDSR_API cdsr_tensor cdsr_nn_dropout(cdsr_tensor x, double p, int training) {
     CDSR_GUARD(nullptr, {
         if (!(p >= 0.0 && p <= 1.0)) throw std::invalid_argument("dropout probability must be in [0, 1], got " + std::to_string(p));
@@ -84,6 +100,16 @@ CDSR_API cdsr_tensor cdsr_nn_binary_cross_entropy_with_logits(cdsr_tensor input,
             throw std::invalid_argument("binary_cross_entropy_with_logits: target shape " + c10::str(tg.sizes()) +
                                         " differs from input shape " + c10::str(in.sizes()));
         return cdsr::wrap(at::binary_cross_entropy_with_logits(in, tg, optional(weight), optional(pos_weight), reduction(red)));
+    })
+}
+CDSR_API cdsr_tensor cdsr_nn_binary_cross_entropy(cdsr_tensor input, cdsr_tensor target, cdsr_tensor weight, int red) {
+    CDSR_GUARD(nullptr, {
+        const auto& in = unwrap(input);
+        const auto& tg = unwrap(target);
+        if (in.sizes() != tg.sizes())
+            throw std::invalid_argument("binary_cross_entropy: target shape " + c10::str(tg.sizes()) + " differs from input shape " +
+                                        c10::str(in.sizes()));
+        return cdsr::wrap(at::binary_cross_entropy(in, tg, optional(weight), reduction(red)));
     })
 }
 CDSR_API cdsr_tensor cdsr_nn_mse_loss(cdsr_tensor input, cdsr_tensor target, int red) {

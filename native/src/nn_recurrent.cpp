@@ -26,9 +26,7 @@ CDSR_API int cdsr_nn_gru(cdsr_tensor input, cdsr_tensor hx, const cdsr_tensor* p
             throw std::invalid_argument("gru: hx must be [" + std::to_string(num_layers * dirs) + ", " + std::to_string(batch) + ", " +
                                         std::to_string(hidden) + "], got " + c10::str(h0.sizes()));
         auto result = at::gru(x, h0, ps, has_biases != 0, num_layers, dropout, training != 0, bidirectional != 0, batch_first != 0);
-        auto out = std::get<0>(result);  // [B, L, dirs*H] or [L, B, dirs*H]
-        auto last = std::get<1>(result);  // [layers*dirs, B, H]
-        *output = cdsr::wrap(std::move(out));
-        *h_n = cdsr::wrap(std::move(last));
+        // std::get<0>: [B, L, dirs*H] (or [L, B, dirs*H]); std::get<1>: [layers*dirs, B, H]
+        cdsr::nn::wrap_pair(std::get<0>(result), std::get<1>(result), true, output, h_n);
     })
 }

@@ -1,20 +1,18 @@
 // cdsr_bench_matmul_direct: the C++-side reference for Cdsr.Benchmarks' MatmulBenchmark (see include/cdsr_ops.h).
 #include "boundary.hpp"
 #include "cdsr_ops.h"
-#include <ATen/CPUGeneratorImpl.h>
 #include <chrono>
 
-CDSR_API int cdsr_bench_matmul_direct(int64_t n, int warmup, int iterations, double* ns_per_call) {
+using cdsr::unwrap;
+
+CDSR_API int cdsr_bench_matmul_direct(cdsr_tensor a, cdsr_tensor b, int iterations, double* ns_per_call) {
     CDSR_STATUS_FN({
-        if (n <= 0 || iterations <= 0 || warmup < 0)
-            throw std::invalid_argument("bench_matmul_direct: need n > 0, iterations > 0, warmup >= 0");
+        if (iterations <= 0) throw std::invalid_argument("bench_matmul_direct: iterations must be positive, got " + std::to_string(iterations));
+        const at::Tensor& x = unwrap(a);
+        const at::Tensor& y = unwrap(b);
         at::NoGradGuard no_grad;
-        auto gen = at::make_generator<at::CPUGeneratorImpl>(12345);  // leaves the default generator untouched
-        auto a = at::randn({n, n}, gen);
-        auto b = at::randn({n, n}, gen);
-        for (int i = 0; i < warmup; ++i) at::matmul(a, b);
         auto t0 = std::chrono::steady_clock::now();
-        for (int i = 0; i < iterations; ++i) at::matmul(a, b);
+        for (int i = 0; i < iterations; ++i) at::matmul(x, y);
         auto t1 = std::chrono::steady_clock::now();
         *ns_per_call = std::chrono::duration<double, std::nano>(t1 - t0).count() / iterations;
     })

@@ -37,6 +37,19 @@ CDSR_API cdsr_tensor cdsr_tensor_fmod(cdsr_tensor a, cdsr_tensor b) { CDSR_TENSO
 CDSR_API cdsr_tensor cdsr_tensor_fmod_scalar(cdsr_tensor a, double b) { CDSR_TENSOR_FN(at::fmod(unwrap(a), at::Scalar(b))) }
 CDSR_API cdsr_tensor cdsr_tensor_add_alpha(cdsr_tensor a, cdsr_tensor b, double alpha) { CDSR_TENSOR_FN(at::add(unwrap(a), unwrap(b), alpha)) }
 
+CDSR_API cdsr_tensor cdsr_tensor_isinf(cdsr_tensor t) { CDSR_TENSOR_FN(at::isinf(unwrap(t))) }
+CDSR_API cdsr_tensor cdsr_tensor_isfinite(cdsr_tensor t) { CDSR_TENSOR_FN(at::isfinite(unwrap(t))) }
+CDSR_API cdsr_tensor cdsr_tensor_nan_to_num(cdsr_tensor t, double nan, double posinf, double neginf) {
+    CDSR_TENSOR_FN(at::nan_to_num(unwrap(t), nan, posinf, neginf))
+}
+CDSR_API cdsr_tensor cdsr_tensor_lerp(cdsr_tensor a, cdsr_tensor b, double w) { CDSR_TENSOR_FN(at::lerp(unwrap(a), unwrap(b), at::Scalar(w))) }
+CDSR_API cdsr_tensor cdsr_tensor_addmm(cdsr_tensor t, cdsr_tensor a, cdsr_tensor b, double beta, double alpha) {
+    CDSR_TENSOR_FN(at::addmm(unwrap(t), unwrap(a), unwrap(b), beta, alpha))
+}
+CDSR_API cdsr_tensor cdsr_tensor_baddbmm(cdsr_tensor t, cdsr_tensor a, cdsr_tensor b, double beta, double alpha) {
+    CDSR_TENSOR_FN(at::baddbmm(unwrap(t), unwrap(a), unwrap(b), beta, alpha))
+}
+
 // ---- in place ----
 CDSR_API int cdsr_tensor_add_(cdsr_tensor t, cdsr_tensor o, double alpha) { CDSR_STATUS_FN(unwrap(t).add_(unwrap(o), alpha);) }
 CDSR_API int cdsr_tensor_sub_(cdsr_tensor t, cdsr_tensor o) { CDSR_STATUS_FN(unwrap(t).sub_(unwrap(o));) }

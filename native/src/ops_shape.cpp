@@ -63,6 +63,21 @@ CDSR_API cdsr_tensor cdsr_tensor_flip(cdsr_tensor t, const int64_t* d, int n) { 
 CDSR_API cdsr_tensor cdsr_tensor_tril(cdsr_tensor t, int64_t k) { CDSR_TENSOR_FN(unwrap(t).tril(k)) }
 CDSR_API cdsr_tensor cdsr_tensor_triu(cdsr_tensor t, int64_t k) { CDSR_TENSOR_FN(unwrap(t).triu(k)) }
 
+CDSR_API cdsr_tensor cdsr_tensor_roll(cdsr_tensor t, const int64_t* shifts, int nshifts, const int64_t* d, int ndims) {
+    CDSR_TENSOR_FN(unwrap(t).roll(dims(shifts, nshifts), dims(d, ndims)))
+}
+CDSR_API cdsr_tensor cdsr_tensor_repeat_interleave(cdsr_tensor t, int64_t repeats, int64_t dim, int has_dim) {
+    CDSR_TENSOR_FN(unwrap(t).repeat_interleave(repeats, has_dim ? c10::optional<int64_t>(dim) : c10::nullopt))
+}
+CDSR_API cdsr_tensor cdsr_tensor_diagonal(cdsr_tensor t, int64_t offset, int64_t d1, int64_t d2) { CDSR_TENSOR_FN(unwrap(t).diagonal(offset, d1, d2)) }
+CDSR_API int cdsr_tensor_is_contiguous(cdsr_tensor t, int* out) { CDSR_STATUS_FN(*out = unwrap(t).is_contiguous() ? 1 : 0;) }
+CDSR_API int cdsr_tensor_strides(cdsr_tensor t, int64_t* out, int cap) {
+    CDSR_STATUS_FN({
+        auto s = unwrap(t).strides();
+        for (int i = 0; i < cap && i < static_cast<int>(s.size()); ++i) out[i] = s[i];
+    })
+}
+
 // ---- indexing ----
 CDSR_API cdsr_tensor cdsr_tensor_index(cdsr_tensor t, const int* kinds, const int* flags, const int64_t* values,
                                        const cdsr_tensor* tensors, int n) {
@@ -111,3 +126,20 @@ CDSR_API cdsr_tensor cdsr_tensor_masked_fill(cdsr_tensor t, cdsr_tensor mask, do
 }
 CDSR_API cdsr_tensor cdsr_tensor_masked_select(cdsr_tensor t, cdsr_tensor mask) { CDSR_TENSOR_FN(at::masked_select(unwrap(t), unwrap(mask))) }
 CDSR_API cdsr_tensor cdsr_tensor_where(cdsr_tensor c, cdsr_tensor a, cdsr_tensor b) { CDSR_TENSOR_FN(at::where(unwrap(c), unwrap(a), unwrap(b))) }
+CDSR_API cdsr_tensor cdsr_tensor_nonzero(cdsr_tensor t) { CDSR_TENSOR_FN(at::nonzero(unwrap(t))) }
+CDSR_API cdsr_tensor cdsr_tensor_isin(cdsr_tensor t, cdsr_tensor test) { CDSR_TENSOR_FN(at::isin(unwrap(t), unwrap(test))) }
+CDSR_API cdsr_tensor cdsr_tensor_bincount(cdsr_tensor t, cdsr_tensor w, int64_t minlength) {
+    CDSR_TENSOR_FN(at::bincount(unwrap(t), w ? c10::optional<at::Tensor>(unwrap(w)) : c10::nullopt, minlength))
+}
+CDSR_API cdsr_tensor cdsr_tensor_einsum(const char* equation, const cdsr_tensor* tensors, int n) {
+    CDSR_GUARD(nullptr, {
+        if (equation == nullptr) throw std::invalid_argument("einsum: null equation");
+        return cdsr::wrap(at::einsum(equation, unwrap_all(tensors, n)));
+    })
+}
+CDSR_API int cdsr_tensor_scatter_value_(cdsr_tensor t, int64_t dim, cdsr_tensor index, double value) {
+    CDSR_STATUS_FN(unwrap(t).scatter_(dim, unwrap(index), at::Scalar(value));)
+}
+CDSR_API int cdsr_tensor_index_add_(cdsr_tensor t, int64_t dim, cdsr_tensor index, cdsr_tensor src, double alpha) {
+    CDSR_STATUS_FN(unwrap(t).index_add_(dim, unwrap(index), unwrap(src), at::Scalar(alpha));)
+}

@@ -23,9 +23,13 @@ at::ScalarType scalar_type(int dtype) {
         throw std::invalid_argument("unknown dtype code " + std::to_string(dtype));
     return static_cast<at::ScalarType>(dtype);
 }
-at::TensorOptions options(int dtype, int device_type, int device_index, int requires_grad = 0) {
-    return at::TensorOptions().dtype(scalar_type(dtype)).device(device_of(device_type, device_index))
-        .requires_grad(requires_grad != 0);
+at::TensorOptions options(int dtype, int device_type, int device_index) {
+    return at::TensorOptions().dtype(scalar_type(dtype)).device(device_of(device_type, device_index));
+}
+// at:: factory functions ignore TensorOptions::requires_grad (only torch:: ones honour it): set it afterwards.
+at::Tensor leaf(at::Tensor t, int requires_grad) {
+    if (requires_grad) t.set_requires_grad(true);
+    return t;
 }
 }  // namespace
 
@@ -51,16 +55,16 @@ CDSR_API cdsr_tensor cdsr_tensor_from_data(const void* data, int64_t nbytes, int
     })
 }
 CDSR_API cdsr_tensor cdsr_tensor_zeros(const int64_t* shape, int ndim, int dtype, int dt, int di, int rg) {
-    CDSR_TENSOR_FN(at::zeros(dims(shape, ndim), options(dtype, dt, di, rg)))
+    CDSR_TENSOR_FN(leaf(at::zeros(dims(shape, ndim), options(dtype, dt, di)), rg))
 }
 CDSR_API cdsr_tensor cdsr_tensor_ones(const int64_t* shape, int ndim, int dtype, int dt, int di, int rg) {
-    CDSR_TENSOR_FN(at::ones(dims(shape, ndim), options(dtype, dt, di, rg)))
+    CDSR_TENSOR_FN(leaf(at::ones(dims(shape, ndim), options(dtype, dt, di)), rg))
 }
 CDSR_API cdsr_tensor cdsr_tensor_empty(const int64_t* shape, int ndim, int dtype, int dt, int di, int rg) {
-    CDSR_TENSOR_FN(at::empty(dims(shape, ndim), options(dtype, dt, di, rg)))
+    CDSR_TENSOR_FN(leaf(at::empty(dims(shape, ndim), options(dtype, dt, di)), rg))
 }
 CDSR_API cdsr_tensor cdsr_tensor_full(const int64_t* shape, int ndim, double value, int dtype, int dt, int di, int rg) {
-    CDSR_TENSOR_FN(at::full(dims(shape, ndim), value, options(dtype, dt, di, rg)))
+    CDSR_TENSOR_FN(leaf(at::full(dims(shape, ndim), value, options(dtype, dt, di)), rg))
 }
 CDSR_API cdsr_tensor cdsr_tensor_arange(double start, double end, double step, int dtype, int dt, int di) {
     CDSR_TENSOR_FN(at::arange(start, end, step, options(dtype, dt, di)))
