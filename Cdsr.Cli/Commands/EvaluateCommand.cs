@@ -16,9 +16,9 @@ public static class EvaluateCommand
     {
         var run = new Option<DirectoryInfo>("--run") { Description = "Run folder written by 'cdsr train'", Required = true };
         var split = new Option<string>("--split") { Description = "test or valid", DefaultValueFactory = _ => "test" };
-        split.AcceptOnlyFromAmong("test", "valid");
+        CliValidation.OneOf(split, "test", "valid");
         var negatives = new Option<string?>("--negatives") { Description = "999 or 100 (the persisted candidate rows; 100 = their first 100 negatives) or full; default: as stored" };
-        negatives.AcceptOnlyFromAmong("999", "100", "full");
+        CliValidation.OneOf(negatives, "999", "100", "full");
         var ks = new Option<string>("--ks") { Description = "Cut-offs K, comma-separated", DefaultValueFactory = _ => "1,5,10" };
         var data = new Option<DirectoryInfo?>("--data") { Description = "Dataset folder (default: the one the run was trained on; its content must match)" };
         var cmd = new Command("evaluate", "Evaluate a run's best checkpoint on the valid or test split");

@@ -12,7 +12,7 @@ public static class RunsCommand
         var runs = new Argument<DirectoryInfo[]>("runs") { Description = "Run folders written by 'cdsr train'", Arity = ArgumentArity.OneOrMore };
         var metrics = new Option<string>("--metrics") { Description = "Metrics to show, comma-separated", DefaultValueFactory = _ => "NDCG@10,HR@10" };
         var split = new Option<string>("--split") { Description = "test or valid (the best checkpoint's metrics)", DefaultValueFactory = _ => "test" };
-        split.AcceptOnlyFromAmong("test", "valid");
+        CliValidation.OneOf(split, "test", "valid");
         var compare = new Command("compare", "Compare finished runs: mean ± std per model over seeds");
         compare.Arguments.Add(runs);
         compare.Options.Add(metrics);

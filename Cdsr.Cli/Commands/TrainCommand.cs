@@ -19,11 +19,11 @@ public static class TrainCommand
     public static Command Create(CliContext context)
     {
         var model = new Option<string?>("--model") { Description = $"Model: {string.Join("|", ModelCatalog.Names)}" };
-        model.AcceptOnlyFromAmong([.. ModelCatalog.Names]);
+        CliValidation.OneOf(model, [.. ModelCatalog.Names]);
         var data = new Option<DirectoryInfo?>("--data") { Description = "Dataset folder written by 'cdsr data import' (with --resume: defaults to the run's)" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Run folder to create (or to resume)", Required = true };
         var domain = new Option<string>("--domain") { Description = "Sequence the model sees: A, B (one domain, its targets only) or mixed", DefaultValueFactory = _ => "mixed" };
-        domain.AcceptOnlyFromAmong("A", "B", "mixed", "a", "b");
+        CliValidation.OneOf(domain, "A", "B", "mixed", "a", "b");
         var epochs = new Option<int?>("--epochs") { Description = "Maximum epochs (default 200)" };
         var batch = new Option<int?>("--batch-size") { Description = "Sequences per batch (default 128)" };
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default 1e-3)" };
@@ -138,4 +138,15 @@ public static class TrainCommand
             throw new CliException(e.Message.ReplaceLineEndings(" "));
         }
     }
+}
+
+/// <summary>Option checks whose errors stay on one line (System.CommandLine's own list the choices one per line).</summary>
+internal static class CliValidation
+{
+    public static void OneOf<T>(Option<T> option, params string[] values) =>
+        option.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<T>()?.ToString();
+            if (v is not null && !values.Contains(v)) r.AddError($"{option.Name} '{v}' is not one of {string.Join(", ", values)}");
+        });
 }

@@ -1,0 +1,72 @@
+using BenchmarkDotNet.Attributes;
+using Cdsr.Data.Import;
+using Cdsr.Torch.Optimizers;
+using Cdsr.Trainers.Data;
+using Cdsr.Trainers.Models;
+using static Cdsr.Torch.torch;
+
+namespace Cdsr.Benchmarks;
+
+/// <summary>Locates ../shared/datasets beside the repository (the benchmarks run from bin/...).</summary>
+internal static class BenchmarkData
+{
+    public static string Dataset(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cdsr.sln"))) dir = dir.Parent;
+        var root = dir?.FullName ?? throw new InvalidOperationException($"Cdsr.sln not found above {AppContext.BaseDirectory}");
+        var path = Path.GetFullPath(Path.Combine(root, "..", "shared", "datasets", name));
+        if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"shared dataset not found: {path}");
+        return path;
+    }
+}
+
+/// <summary>
+/// SASRec training throughput on ABXI Food–Kitchen (mixed sequence) at its paper settings: the trainer's own step
+/// (batches from <see cref="SequenceData"/> with sampled negatives, forward, BCE, backward, gradient clipping, Adam)
+/// with <see cref="SasRecOptions"/> defaults (d = 128, 2 blocks, 1 head, length 50, dropout 0.5) and batch 128, lr 1e-3.
+/// One operation = one training sequence, so sequences/s = 1 / Mean.
+/// Run: <c>dotnet run -c Release --project Cdsr.Benchmarks -- --filter '*TrainingBenchmark*'</c>
+/// (smoke check: add <c>--job Dry</c>).
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+public class TrainingBenchmark
+{
+    private const int BatchSize = 128;
+    private SasRec model = null!;
+    private Optimizer optimizer = null!;
+    private List<TrainBatch> batches = null!;
+    private int next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var dataset = DatasetImporters.Import("abxi", BenchmarkData.Dataset("abxi-food-kitchen"), new ImportOptions { BuildCandidates = false });
+        var data = SequenceData.Build(dataset, SequenceView.Mixed, new SasRecOptions().MaxLength);
+        manual_seed(42);
+        model = new SasRec(new SasRecOptions(), data.ItemCount);
+        optimizer = optim.Adam(model.parameters(), 1e-3);
+        batches = data.TrainBatches(BatchSize, 42, 1).Take(16).ToList();
+    }
+
+    [Benchmark(OperationsPerInvoke = BatchSize, Description = "SASRec train step per sequence (ABXI Food-Kitchen, B=128, L=50, d=128)")]
+    public float Step()
+    {
+        var batch = batches[next++ % batches.Count];
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        var loss = model.Loss(batch);
+        loss.backward();
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0);
+        optimizer.step();
+        return loss.item<float>();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var b in batches) b.Dispose();
+        optimizer.Dispose();
+        model.Dispose();
+    }
+}

@@ -1,0 +1,37 @@
+using Cdsr.Trainers.Data;
+using Cdsr.Trainers.Evaluation;
+using Cdsr.Trainers.Models;
+using Cdsr.Trainers.Runs;
+using Cdsr.Trainers.Training;
+
+namespace Cdsr.Tests.Trainers;
+
+public class RunComparisonTests
+{
+    private static RunSummary Run(string model, long seed, double foodNdcg, double kitchenNdcg)
+    {
+        ISequentialModelOptions options = model == "sasrec" ? new SasRecOptions() : new Gru4RecOptions();
+        var config = new RunConfig(model, options, new TrainerOptions { Seed = seed }, SequenceView.Mixed, "/data", "fk", "abcdef0123456789");
+        MetricSet Set(double v) => new(10, new Dictionary<string, double> { ["NDCG@10"] = v, ["HR@10"] = 2 * v, ["MRR"] = v / 2 });
+        var test = new EvaluationResult("test", "999 negatives", Set((foodNdcg + kitchenNdcg) / 2),
+            new Dictionary<string, MetricSet> { ["Food"] = Set(foodNdcg), ["Kitchen"] = Set(kitchenNdcg) });
+        return new RunSummary($"/runs/{model}{seed}", config, seed, 1, test, test);
+    }
+
+    [Test]
+    public void Rows_are_models_and_cells_are_mean_and_sample_std_over_seeds()
+    {
+        var table = RunComparison.Build([Run("sasrec", 1, 0.02, 0.04), Run("sasrec", 2, 0.04, 0.05), Run("sasrec", 3, 0.03, 0.06), Run("gru4rec", 1, 0.01, 0.02)],
+            ["NDCG@10", "HR@10"]);
+        Assert.That(table.Domains, Is.EqualTo(new[] { "Food", "Kitchen" }));
+        Assert.That(table.Rows.Select(r => (r.Label, r.Runs)), Is.EqualTo(new[] { ("sasrec (mixed)", 3), ("gru4rec (mixed)", 1) }));
+        var food = table.Rows[0].Cells[("Food", "NDCG@10")];
+        Assert.That(food.Mean, Is.EqualTo(0.03).Within(1e-12));
+        Assert.That(food.Std, Is.EqualTo(0.01).Within(1e-12), "sample std of 0.02, 0.04, 0.03");
+        Assert.That(table.Rows[1].Cells[("Kitchen", "HR@10")], Is.EqualTo((0.04, 0.0, 1)));
+        var text = table.Format();
+        var sasrecLine = text.Split('\n').Single(l => l.StartsWith("| sasrec (mixed)"));
+        Assert.That(sasrecLine, Does.Contain("3.00 ± 1.00"), "Food NDCG@10 in percent");
+        Assert.That(text, Does.Contain("Kitchen HR@10"));
+    }
+}
