@@ -33,5 +33,7 @@ public class RunComparisonTests
         var sasrecLine = text.Split('\n').Single(l => l.StartsWith("| sasrec (mixed)"));
         Assert.That(sasrecLine, Does.Contain("3.00 ± 1.00"), "Food NDCG@10 in percent");
         Assert.That(text, Does.Contain("Kitchen HR@10"));
+        var gruLine = text.Split('\n').Single(l => l.StartsWith("| gru4rec (mixed)"));
+        Assert.That(gruLine, Does.EndWith(" 4.00 |").And.Not.Contain("±"), "one run has no spread to show");
     }
 }

@@ -83,7 +83,7 @@ public sealed class RunComparison
         return new RunComparison(domains, metrics, rows);
     }
 
-    /// <summary>Markdown table in percent with two decimals ("3.34 ± 0.18"); "-" where a group has no value.</summary>
+    /// <summary>Markdown table in percent with two decimals ("3.34 ± 0.18"; a single run shows its value alone); "-" where a group has no value.</summary>
     public string Format()
     {
         var inv = CultureInfo.InvariantCulture;
@@ -95,9 +95,9 @@ public sealed class RunComparison
             var cells = new List<string> { row.Label, row.Runs.ToString(inv) };
             foreach (var d in Domains)
                 foreach (var m in Metrics)
-                    cells.Add(row.Cells.TryGetValue((d, m), out var c)
-                        ? string.Create(inv, $"{c.Mean * 100:0.00} ± {c.Std * 100:0.00}")
-                        : "-");
+                    cells.Add(!row.Cells.TryGetValue((d, m), out var c) ? "-"
+                        : c.N > 1 ? string.Create(inv, $"{c.Mean * 100:0.00} ± {c.Std * 100:0.00}")
+                        : string.Create(inv, $"{c.Mean * 100:0.00}"));
             lines.Add(cells);
         }
         var widths = Enumerable.Range(0, header.Count).Select(i => lines.Max(l => l[i].Length)).ToArray();
