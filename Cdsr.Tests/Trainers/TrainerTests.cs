@@ -105,6 +105,18 @@ public class TrainerTests
     }
 
     [Test]
+    public void Gru4rec_cross_entropy_over_all_items_lowers_its_loss()
+    {
+        var data = TinyDatasets.Planted(users: 80);
+        var options = new Gru4RecOptions { EmbeddingSize = 16, HiddenSize = 16, MaxLength = 8, Loss = Gru4RecLoss.CrossEntropy };
+        var dir = Run(data, "gru-ce", Small(epochs: 3) with { LearningRate = 1e-2 }, options, "gru4rec");
+        var losses = Losses(dir);
+        // Softmax over 56 rows (55 items + padding) starts near ln 56 = 4.03.
+        Assert.That(losses[0], Is.InRange(3.0, 5.0));
+        Assert.That(losses[2], Is.LessThan(losses[0]));
+    }
+
+    [Test]
     public void Early_stopping_keeps_the_best_epoch_and_writes_the_run_folder()
     {
         var data = TinyDatasets.Planted(users: 60);
