@@ -140,6 +140,14 @@ public sealed unsafe class OnnxSession : IDisposable
                 throw new OnnxRuntimeException(0, $"the model has no input '{inputs[i].Name}' (inputs: {string.Join(", ", Inputs)})", "Run");
             inNames[i] = _inputNamePtrs[k];
         }
+        if (inputs.Select(i => i.Name).Distinct().Count() != nIn)
+            throw new OnnxRuntimeException(0, $"an input is given twice ({string.Join(", ", inputs.Select(i => i.Name))})", "Run");
+        if (nIn != Inputs.Count)
+        {
+            var given = inputs.Select(i => i.Name).ToHashSet();
+            var missing = Inputs.Where(i => !given.Contains(i.Name)).Select(i => i.ToString()).ToArray();
+            throw new OnnxRuntimeException(0, $"missing input{(missing.Length > 1 ? "s" : "")} {string.Join(", ", missing)}", "Run");
+        }
 
         var pins = new MemoryHandle[nIn];
         var values = new OrtHandle?[nIn];

@@ -77,7 +77,9 @@ public class OnnxRuntimeErrorTests
         using var s = OnnxSession.FromModel(g.Build());
         var ex = Assert.Throws<OnnxRuntimeException>(() => s.Run([NamedTensor.Float("a", new float[2], 2)]))!;
         TestContext.Out.WriteLine(ex.Message);
-        Assert.That(ex.NativeMessage, Does.Contain("b"));
+        Assert.That(ex.Message, Does.Contain("missing input b: Float32[batch]"));
+        ex = Assert.Throws<OnnxRuntimeException>(() => s.Run([NamedTensor.Float("a", new float[2], 2), NamedTensor.Float("a", new float[2], 2)]))!;
+        Assert.That(ex.Message, Does.Contain("given twice"));
     }
 
     [Test]
