@@ -140,3 +140,27 @@ public class OnnxRuntimeBindingTests
         finally { File.Delete(path); }
     }
 }
+
+/// <summary>The OrtApi release functions that normal use only reaches at process exit, called directly.</summary>
+[NonParallelizable]
+public class OrtApiReleaseTests
+{
+    [Test]
+    public void EnvAndMemoryInfoReleaseThroughTheirTableEntries()
+    {
+        _ = OnnxRuntime.ApiVersion;
+        // ORT keeps one environment per process and reference-counts it: a second CreateEnv/ReleaseEnv pair
+        // must leave the shared one working.
+        var env = new Cdsr.Onnx.Runtime.OrtHandle(Cdsr.Onnx.Runtime.Native.OrtApi.CreateEnv(2, "release-test"), Cdsr.Onnx.Runtime.OrtKind.Env);
+        var mem = new Cdsr.Onnx.Runtime.OrtHandle(Cdsr.Onnx.Runtime.Native.OrtApi.CreateCpuMemoryInfo(), Cdsr.Onnx.Runtime.OrtKind.MemoryInfo);
+        long envLive = Cdsr.Onnx.Runtime.OrtHandle.LiveCount(Cdsr.Onnx.Runtime.OrtKind.Env);
+        long memLive = Cdsr.Onnx.Runtime.OrtHandle.LiveCount(Cdsr.Onnx.Runtime.OrtKind.MemoryInfo);
+        mem.Dispose();
+        env.Dispose();
+        Assert.That(Cdsr.Onnx.Runtime.OrtHandle.LiveCount(Cdsr.Onnx.Runtime.OrtKind.Env), Is.EqualTo(envLive - 1));
+        Assert.That(Cdsr.Onnx.Runtime.OrtHandle.LiveCount(Cdsr.Onnx.Runtime.OrtKind.MemoryInfo), Is.EqualTo(memLive - 1));
+        using var s = OnnxSession.FromModel(OnnxTestModels.Mlp().Model);
+        var y = s.Run([NamedTensor.Float("x", new float[OnnxTestModels.In], 1, OnnxTestModels.In)]);
+        Assert.That(y[0].Shape, Is.EqualTo(new long[] { 1, OnnxTestModels.Hidden }));
+    }
+}
