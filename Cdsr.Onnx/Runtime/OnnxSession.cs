@@ -26,6 +26,12 @@ public sealed unsafe class OnnxSession : IDisposable
 
     public IReadOnlyList<OnnxNodeInfo> Inputs { get; }
     public IReadOnlyList<OnnxNodeInfo> Outputs { get; }
+    /// <summary>ModelProto.producer_name of the loaded model (e.g. "cdsr").</summary>
+    public string ProducerName { get; }
+    /// <summary>The model's graph name.</summary>
+    public string GraphName { get; }
+    /// <summary>ModelProto.metadata_props (key/value strings the exporter stored, e.g. model kind, item count).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
     /// <summary>The provider the session runs on: "CUDAExecutionProvider" or "CPUExecutionProvider".</summary>
     public string ExecutionProvider { get; }
     /// <summary>One line saying which provider runs and why (print it where a user can see it).</summary>
@@ -48,6 +54,8 @@ public sealed unsafe class OnnxSession : IDisposable
             IntPtr s = _session.DangerousGetHandle();
             Inputs = Describe(s, OrtApi.SessionInputCount(s), input: true);
             Outputs = Describe(s, OrtApi.SessionOutputCount(s), input: false);
+            (ProducerName, GraphName, var props) = OrtApi.SessionModelMetadata(s);
+            Metadata = props;
         }
         catch { _session.Dispose(); throw; }
         _nameBytes = Inputs.Concat(Outputs).Select(i => PinnedUtf8(i.Name)).ToArray();

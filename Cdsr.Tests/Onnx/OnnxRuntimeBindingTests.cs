@@ -41,6 +41,22 @@ public class OnnxRuntimeBindingTests
     }
 
     [Test]
+    public void ModelMetadataRoundTripsThroughOrt()
+    {
+        var g = new OnnxGraphBuilder("meta_graph");
+        var x = g.Input("x", OnnxElementType.Float32, "batch");
+        g.Output(g.Node("Relu", x), OnnxElementType.Float32, "batch");
+        g.Metadata("cdsr.model", "SASRec").Metadata("cdsr.items", "12345").Metadata("note", "héllo ✓");
+        using var s = OnnxSession.FromModel(g.Build());
+        Assert.That(s.ProducerName, Is.EqualTo("cdsr"));
+        Assert.That(s.GraphName, Is.EqualTo("meta_graph"));
+        Assert.That(s.Metadata, Is.EquivalentTo(new Dictionary<string, string>
+            { ["cdsr.model"] = "SASRec", ["cdsr.items"] = "12345", ["note"] = "héllo ✓" }));
+        using var plain = OnnxSession.FromModel(OnnxTestModels.Mlp().Model);
+        Assert.That(plain.Metadata, Is.Empty);
+    }
+
+    [Test]
     public void CpuProviderIsReportedWhenNoCudaLibrary()
     {
         var (model, _, _) = OnnxTestModels.Mlp();

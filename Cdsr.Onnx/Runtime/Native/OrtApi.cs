@@ -51,7 +51,9 @@ internal static unsafe partial class OrtApi
         iCreateSessionFromArray = 8, iRun = 9, iCreateSessionOptions = 10, iSetSessionGraphOptimizationLevel = 23,
         iSetIntraOpNumThreads = 24, iSetInterOpNumThreads = 25, iSessionGetInputCount = 30, iSessionGetOutputCount = 31,
         iSessionGetInputTypeInfo = 33, iSessionGetOutputTypeInfo = 34, iSessionGetInputName = 36,
-        iSessionGetOutputName = 37, iCreateTensorWithDataAsOrtValue = 49, iGetTensorMutableData = 51,
+        iSessionGetOutputName = 37, iSessionGetModelMetadata = 111, iModelMetadataGetProducerName = 112,
+        iModelMetadataGetGraphName = 113, iModelMetadataLookupCustomMetadataMap = 116, iReleaseModelMetadata = 118,
+        iModelMetadataGetCustomMetadataMapKeys = 123, iCreateTensorWithDataAsOrtValue = 49, iGetTensorMutableData = 51,
         iCastTypeInfoToTensorInfo = 55, iGetTensorElementType = 60, iGetDimensionsCount = 61, iGetDimensions = 62,
         iGetSymbolicDimensions = 63, iGetTensorTypeAndShape = 65, iCreateCpuMemoryInfo = 69, iAllocatorFree = 76,
         iGetAllocatorWithDefaultOptions = 78, iReleaseEnv = 92, iReleaseStatus = 93, iReleaseMemoryInfo = 94,
@@ -186,6 +188,54 @@ internal static unsafe partial class OrtApi
         IntPtr* outputNames, int outputCount, IntPtr* outputs) =>
         Check(((delegate* unmanaged<IntPtr, IntPtr, IntPtr*, IntPtr*, nuint, IntPtr*, nuint, IntPtr*, IntPtr>)F(iRun))(
             session, IntPtr.Zero, inputNames, inputs, (nuint)inputCount, outputNames, (nuint)outputCount, outputs), "Run");
+
+    /// <summary>ModelProto's producer_name, graph name and metadata_props as ORT parsed them.</summary>
+    internal static (string Producer, string Graph, Dictionary<string, string> Props) SessionModelMetadata(IntPtr s)
+    {
+        IntPtr alloc, meta;
+        Check(((delegate* unmanaged<IntPtr*, IntPtr>)F(iGetAllocatorWithDefaultOptions))(&alloc), "GetAllocatorWithDefaultOptions");
+        Check(((delegate* unmanaged<IntPtr, IntPtr*, IntPtr>)F(iSessionGetModelMetadata))(s, &meta), "SessionGetModelMetadata");
+        try
+        {
+            IntPtr a = alloc;
+            string Take(IntPtr p) => TakeString(a, p);
+            IntPtr v;
+            Check(((delegate* unmanaged<IntPtr, IntPtr, IntPtr*, IntPtr>)F(iModelMetadataGetProducerName))(meta, alloc, &v), "ModelMetadataGetProducerName");
+            string producer = Take(v);
+            Check(((delegate* unmanaged<IntPtr, IntPtr, IntPtr*, IntPtr>)F(iModelMetadataGetGraphName))(meta, alloc, &v), "ModelMetadataGetGraphName");
+            string graph = Take(v);
+            IntPtr* keys; long n;
+            Check(((delegate* unmanaged<IntPtr, IntPtr, IntPtr**, long*, IntPtr>)F(iModelMetadataGetCustomMetadataMapKeys))(meta, alloc, &keys, &n), "ModelMetadataGetCustomMetadataMapKeys");
+            var props = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (keys != null)
+            {
+                try
+                {
+                    for (long i = 0; i < n; i++)
+                    {
+                        string key = Marshal.PtrToStringUTF8(keys[i]) ?? "";
+                        Check(((delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr*, IntPtr>)F(iModelMetadataLookupCustomMetadataMap))(meta, alloc, keys[i], &v), "ModelMetadataLookupCustomMetadataMap");
+                        props[key] = Take(v);
+                    }
+                }
+                finally
+                {
+                    for (long i = 0; i < n; i++) Take(keys[i]);
+                    Take((IntPtr)keys);
+                }
+            }
+            return (producer, graph, props);
+        }
+        finally { ((delegate* unmanaged<IntPtr, void>)F(iReleaseModelMetadata))(meta); }
+    }
+
+    /// <summary>Copies an allocator-owned UTF-8 string and frees it with that allocator.</summary>
+    private static string TakeString(IntPtr alloc, IntPtr p)
+    {
+        if (p == IntPtr.Zero) return "";
+        try { return Marshal.PtrToStringUTF8(p) ?? ""; }
+        finally { Check(((delegate* unmanaged<IntPtr, IntPtr, IntPtr>)F(iAllocatorFree))(alloc, p), "AllocatorFree"); }
+    }
 
     // ---- values ---------------------------------------------------------------------------------------
     internal static IntPtr CreateCpuMemoryInfo()
