@@ -98,3 +98,16 @@ public class OnnxRuntimeErrorTests
         Assert.Throws<ObjectDisposedException>(() => s.Run([NamedTensor.Float("x", new float[5], 1, 5)]));
     }
 }
+
+/// <summary>Edge shapes a serving loop meets: an empty batch.</summary>
+public class OnnxEmptyBatchTests
+{
+    [Test]
+    public void EmptyBatchGivesEmptyOutput()
+    {
+        using var s = OnnxSession.FromModel(OnnxTestModels.Mlp().Model);
+        var y = s.Run([NamedTensor.Float("x", Array.Empty<float>(), 0, OnnxTestModels.In)]).Single();
+        Assert.That(y.Shape, Is.EqualTo(new long[] { 0, OnnxTestModels.Hidden }));
+        Assert.That(y.Floats.Length, Is.Zero);
+    }
+}
