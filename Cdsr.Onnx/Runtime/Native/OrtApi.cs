@@ -29,21 +29,33 @@ internal static unsafe partial class OrtApi
     internal static partial IntPtr OrtSessionOptionsAppendExecutionProvider_CUDA(IntPtr options, int deviceId);
 
     private static readonly IntPtr* Table;
+    private static readonly uint version;
+    private static readonly string libraryVersion = "?";
+    // Set instead of throwing from the static constructor, which would surface as an opaque TypeInitializationException.
+    private static readonly OnnxRuntimeException? LoadError;
+
     /// <summary>The OrtApi version obtained (the highest this library supports, at most <see cref="RequestedVersion"/>).</summary>
-    internal static readonly uint Version;
+    internal static uint Version => Table != null ? version : throw LoadError!;
     /// <summary>The library's own version string, e.g. "1.30.0".</summary>
-    internal static readonly string LibraryVersion;
+    internal static string LibraryVersion => Table != null ? libraryVersion : throw LoadError!;
 
     static OrtApi()
     {
-        OrtApiBase* b = OrtGetApiBase();
-        LibraryVersion = Marshal.PtrToStringUTF8(b->GetVersionString()) ?? "?";
+        OrtApiBase* b;
+        try { b = OrtGetApiBase(); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            LoadError = new OnnxRuntimeException(0, $"cannot load {OrtLibrary.FileName} ({e.Message}); run scripts/setup.sh, which " +
+                "fetches it into artifacts/native/ and the build copies it next to the application, or set CDSR_ONNXRUNTIME_LIB to its path", "OrtGetApiBase");
+            return;
+        }
+        libraryVersion = Marshal.PtrToStringUTF8(b->GetVersionString()) ?? "?";
         for (uint v = RequestedVersion; v >= 3; v--)
         {
             IntPtr t = b->GetApi(v);
-            if (t != IntPtr.Zero) { Table = (IntPtr*)t; Version = v; return; }
+            if (t != IntPtr.Zero) { Table = (IntPtr*)t; version = v; return; }
         }
-        throw new OnnxRuntimeException(0, $"onnxruntime {LibraryVersion} offers no OrtApi version between 3 and {RequestedVersion}", "GetApi");
+        LoadError = new OnnxRuntimeException(0, $"onnxruntime {libraryVersion} offers no OrtApi version between 3 and {RequestedVersion}", "GetApi");
     }
 
     // ---- indices into struct OrtApi -------------------------------------------------------------
@@ -60,7 +72,7 @@ internal static unsafe partial class OrtApi
         iReleaseSession = 95, iReleaseValue = 96, iReleaseTypeInfo = 98, iReleaseTensorTypeAndShapeInfo = 99,
         iReleaseSessionOptions = 100, iGetAvailableProviders = 125, iReleaseAvailableProviders = 126;
 
-    private static IntPtr F(int index) => Table[index];
+    private static IntPtr F(int index) => Table != null ? Table[index] : throw LoadError!;
 
     // ---- status -----------------------------------------------------------------------------------
     /// <summary>Throws the status's code and message (and releases it) when <paramref name="status"/> is non-null.</summary>
