@@ -162,6 +162,21 @@ public class OnnxRuntimeBindingTests
 public class OrtApiReleaseTests
 {
     [Test]
+    public void SessionOptionSettersReachTheirOwnTableEntries()
+    {
+        // An out-of-range level is rejected with a message only SetSessionGraphOptimizationLevel produces, which
+        // proves index 23; the thread setters (24, 25) accept any int, so they are checked to succeed.
+        using var o = new Cdsr.Onnx.Runtime.OrtHandle(Cdsr.Onnx.Runtime.Native.OrtApi.CreateSessionOptions(), Cdsr.Onnx.Runtime.OrtKind.SessionOptions);
+        IntPtr h = o.DangerousGetHandle();
+        var ex = Assert.Throws<OnnxRuntimeException>(() => Cdsr.Onnx.Runtime.Native.OrtApi.SetGraphOptimizationLevel(h, 7))!;
+        TestContext.Out.WriteLine(ex.Message);
+        Assert.That(ex.NativeMessage, Does.Contain("graph_optimization_level is not valid"));
+        Assert.DoesNotThrow(() => Cdsr.Onnx.Runtime.Native.OrtApi.SetGraphOptimizationLevel(h, 99));
+        Assert.DoesNotThrow(() => Cdsr.Onnx.Runtime.Native.OrtApi.SetIntraOpNumThreads(h, 3));
+        Assert.DoesNotThrow(() => Cdsr.Onnx.Runtime.Native.OrtApi.SetInterOpNumThreads(h, 2));
+    }
+
+    [Test]
     public void EnvAndMemoryInfoReleaseThroughTheirTableEntries()
     {
         _ = OnnxRuntime.ApiVersion;
