@@ -177,6 +177,24 @@ public class OrtApiReleaseTests
     }
 
     [Test]
+    public void IntraOpThreadsSizeTheSessionThreadPool()
+    {
+        // ORT gives each session an intra-op pool of n-1 OS threads (the caller is the n-th); the inter-op pool
+        // exists only in parallel execution mode. So IntraOpThreads = 9 must add 8 threads to this process and
+        // dispose must remove them: that pins index 24 (and not 25) to SetIntraOpNumThreads.
+        static int Threads() => Directory.GetDirectories("/proc/self/task").Length;
+        var model = OnnxTestModels.Mlp().Model;
+        int before = Threads();
+        var s = OnnxSession.FromModel(model, new OnnxSessionOptions { IntraOpThreads = 9, InterOpThreads = 1 });
+        int during = Threads();
+        s.Dispose();
+        int after = Threads();
+        TestContext.Out.WriteLine($"threads: before {before}, with session {during}, after dispose {after}");
+        Assert.That(during - before, Is.InRange(8, 11), "at most a few unrelated runtime threads may appear meanwhile");
+        Assert.That(during - after, Is.InRange(8, 11));
+    }
+
+    [Test]
     public void EnvAndMemoryInfoReleaseThroughTheirTableEntries()
     {
         _ = OnnxRuntime.ApiVersion;
