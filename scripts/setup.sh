@@ -63,5 +63,13 @@ fetch_npm() {
 }
 fetch_npm @duckdb/node-bindings-linux-x64 1.5.6-r.1 \
   1b9f82478539bb9a1d1df44bd103121a12ae52142c07158dc52b97d2ec1d69ff libduckdb.so "$out/libduckdb.so"
+# ONNX Runtime's C library (OrtGetApiBase -> OrtApi) as shipped inside onnxruntime-node; only the .so is used.
+fetch_npm onnxruntime-node 1.30.0 \
+  6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75 bin/napi-v6/linux/x64/libonnxruntime.so.1 \
+  "$out/libonnxruntime.so.1"
+# onnxruntime-common: the JavaScript API onnxruntime-node needs. Fetched only into the cache (verified), where the
+# independent-consumer test (Cdsr.Tests/Onnx) assembles a node_modules from the two cached tarballs.
+fetch_npm onnxruntime-common 1.30.0 \
+  7906c439e0d3e0f4048caa23b64cdfadc0f455c377f579ce1ab2a4b778f07d5f package.json "$cache/onnxruntime-common-1.30.0.package.json"
 
 log "ok: $(ls "$out" | grep -v sha256 | tr '\n' ' ')"
