@@ -12,7 +12,7 @@ mkdir -p "$out" "$cache"
 log() { printf '[setup] %s\n' "$*" >&2; }
 
 # ---- 1. system packages -------------------------------------------------------------------------
-need_pkgs=(libtorch-dev libopenblas0-pthread cmake g++ make npm ca-certificates)
+need_pkgs=(libtorch-dev libopenblas0-pthread cmake g++ make npm ca-certificates python3-onnx)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
