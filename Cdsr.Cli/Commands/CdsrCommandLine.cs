@@ -59,7 +59,8 @@ public static class CdsrCommandLine
         while (e is System.Reflection.TargetInvocationException or AggregateException && e.InnerException is not null) e = e.InnerException;
         string prefix = e switch
         {
-            CdsrDataException or CliException or IOException or InvalidDataException => "",
+            CdsrDataException or CliException or IOException or InvalidDataException
+                or Cdsr.Data.Raw.RawDataException or Cdsr.Trainers.Training.CdsrRunException => "",
             UnauthorizedAccessException => "access denied: ",
             _ => e.GetType().Name + ": ",
         };

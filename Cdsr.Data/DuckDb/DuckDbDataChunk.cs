@@ -114,6 +114,7 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     /// <summary>True when the value at (column, row) is not NULL.</summary>
     public bool IsValid(int column, int row)
     {
+        CheckRow(row);
         ulong* mask = Validity(column);
         return mask == null || (mask[row >> 6] & (1UL << (row & 63))) != 0;
     }

@@ -108,7 +108,8 @@ public sealed class AmidImporter : IDatasetImporter
                 continue;
             }
             if (cUser < 0) throw f.Error(line, "missing header line");
-            if (fields.Count < 4) throw f.Error(line, $"expected at least 4 fields, got {fields.Count}");
+            int needed = Math.Max(Math.Max(cUser, cD1), Math.Max(cD2, cDom)) + 1;
+            if (fields.Count < needed) throw f.Error(line, $"expected {needed} fields as in the header, got {fields.Count}");
             string user = fields[cUser].Trim();
             if (user.Length == 0) throw f.Error(line, "user_id: empty");
             f.Long(line, user, "user_id");

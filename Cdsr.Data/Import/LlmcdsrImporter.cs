@@ -23,12 +23,14 @@ public sealed class LlmcdsrImporter : IDatasetImporter
         int sizeA = counts[0], sizeB = counts[1];
         var instanceNum = new TextFile(directory, "instance_num.txt");
         var expectedUsers = ReadInts(instanceNum, 3);
+        var missing = new List<string>();
         var builder = new DatasetBuilder(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), Format, TimeKind.Ordinal)
         {
-            DomainA = new DomainVocabulary("Food", ReadItems(new TextFile(directory, "items_A.tsv"), sizeA)),
-            DomainB = new DomainVocabulary("Kitchen", ReadItems(new TextFile(directory, "items_B.tsv"), sizeB)),
+            DomainA = new DomainVocabulary("Food", ReadItems(new TextFile(directory, "items_A.tsv"), sizeA, missing)),
+            DomainB = new DomainVocabulary("Kitchen", ReadItems(new TextFile(directory, "items_B.tsv"), sizeB, missing)),
             Protocol = new EvaluationProtocol(999, NegativeExclusion.Target, "LLMCDSR: 999 negatives of the target domain, target excluded; HR@1/3/5/10, NDCG@1/3/5/10 per domain"),
         };
+        foreach (var m in missing) builder.AddNote(m);
         string[] trainFiles = ["train_A.txt", "train_B.txt", "train_overlap.txt"];
         Domain?[] only = [Domain.A, Domain.B, null];
         for (int k = 0; k < 3; k++)
@@ -57,7 +59,9 @@ public sealed class LlmcdsrImporter : IDatasetImporter
         return [.. r];
     }
 
-    private static ItemInfo[] ReadItems(TextFile f, int size)
+    /// <summary>Reads an item table; ids of 0..size-1 that it does not list get no side information, and are
+    /// reported (count and first ids) in <paramref name="missing"/> rather than passed over in silence.</summary>
+    private static ItemInfo[] ReadItems(TextFile f, int size, List<string> missing)
     {
         var items = new ItemInfo?[size];
         foreach (var (line, text) in f.Lines())
@@ -74,6 +78,9 @@ public sealed class LlmcdsrImporter : IDatasetImporter
             if (items[id] is not null) throw f.Error(line, $"duplicate id {id}");
             items[id] = new ItemInfo(p[1], p.Length == 3 && p[2].Length > 0 ? p[2] : null);
         }
+        var absent = Enumerable.Range(0, size).Where(i => items[i] is null).ToArray();
+        if (absent.Length > 0)
+            missing.Add($"llmcdsr: {f.Name} lists no row for {absent.Length} of {size} item ids (e.g. {string.Join(", ", absent.Take(5))}); they have no ASIN or title");
         for (int i = 0; i < size; i++) items[i] ??= ItemInfo.Empty;
         return items!;
     }

@@ -133,7 +133,20 @@ public sealed record ScenarioManifest
         ["inputs"] = JsonSerializer.SerializeToNode(Inputs, Json),
     };
 
-    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+    public void Write(string path)
+    {
+        // Temp file + rename: a failed write never leaves a truncated scenario.json beside a good dataset.
+        var tmp = $"{path}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            File.WriteAllText(tmp, JsonSerializer.Serialize(this, Json) + "\n");
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
 
     /// <summary>Reads <c>scenario.json</c> of a dataset folder and checks that its content hash is the loaded
     /// dataset's, so a manifest cannot describe other data than the folder holds.</summary>

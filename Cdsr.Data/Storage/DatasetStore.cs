@@ -30,11 +30,49 @@ public static class DatasetStore
     /// <summary>Writes the dataset into <paramref name="directory"/> (created if needed; files replaced). The manifest
     /// is written last, so a folder with a manifest is complete. <paramref name="config"/> (e.g. the import's
     /// format, input and options) is kept verbatim under "config" for provenance; reading ignores it.</summary>
+    /// <remarks>Everything is written into a staging folder beside <paramref name="directory"/> that then replaces it
+    /// by renames, so a failed write leaves a previous dataset in place, untouched. An existing folder is replaced only
+    /// when it holds nothing but a dataset's files (see <see cref="DatasetFiles"/>); anything else is an error.</remarks>
     public static void Write(CdsrDataset data, string directory, ParquetWriteOptions? options = null, JsonObject? config = null)
+    {
+        var target = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
+        if (Directory.Exists(target))
+        {
+            var foreign = Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName)
+                .Where(n => !DatasetFiles.Contains(n!)).Take(3).ToArray();
+            if (foreign.Length > 0)
+                throw new IOException($"{target}: refusing to replace this folder with a dataset: it holds other files ({string.Join(", ", foreign)})");
+        }
+        var token = Guid.NewGuid().ToString("N")[..12];
+        var staging = $"{target}.writing-{token}";
+        try
+        {
+            WriteInto(data, staging, options, config);
+            if (Directory.Exists(target))
+            {
+                var old = $"{target}.replaced-{token}";
+                Directory.Move(target, old);
+                Directory.Move(staging, target);
+                Directory.Delete(old, recursive: true);
+            }
+            else Directory.Move(staging, target);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    /// <summary>The files a dataset folder may hold: what <see cref="Write"/> writes plus the scenario manifest.</summary>
+    public static readonly IReadOnlySet<string> DatasetFiles = new HashSet<string>
+    {
+        ManifestFile, "users.parquet", "interactions.parquet", "items.parquet", "splits.parquet", "candidates.parquet", "scenario.json",
+    };
+
+    private static void WriteInto(CdsrDataset data, string directory, ParquetWriteOptions? options, JsonObject? config)
     {
         Directory.CreateDirectory(directory);
         var manifestPath = Path.Combine(directory, ManifestFile);
-        if (File.Exists(manifestPath)) File.Delete(manifestPath);
 
         int users = data.UserCount;
         var offsets = data.UserOffsets;

@@ -68,6 +68,30 @@ public class StoreTests
     }
 
     [Test]
+    public void Rewriting_replaces_the_whole_folder_and_a_foreign_folder_is_refused()
+    {
+        using var dir = new TempDir();
+        var target = Path.Combine(dir.Path, "ds");
+        var data = WithSideInfo();
+        DatasetStore.Write(data, target);
+        File.WriteAllText(Path.Combine(target, "scenario.json"), "{}");   // stale file of an earlier build
+        var plain = data.WithCandidates(null);
+        DatasetStore.Write(plain, target);
+        Assert.That(Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "ds" }),
+            "no staging or replaced folder is left beside the dataset");
+        Assert.That(File.Exists(Path.Combine(target, "scenario.json")), Is.False, "the stale scenario.json went with the old dataset");
+        Assert.That(File.Exists(Path.Combine(target, "candidates.parquet")), Is.False);
+        AssertSame(plain, DatasetStore.Read(target));
+
+        var foreign = Path.Combine(dir.Path, "mine");
+        Directory.CreateDirectory(foreign);
+        File.WriteAllText(Path.Combine(foreign, "notes.txt"), "keep me");
+        var ex = Assert.Throws<IOException>(() => DatasetStore.Write(data, foreign));
+        Assert.That(ex!.Message, Does.Contain("mine").And.Contain("notes.txt"));
+        Assert.That(File.ReadAllText(Path.Combine(foreign, "notes.txt")), Is.EqualTo("keep me"));
+    }
+
+    [Test]
     public void Round_trip_of_full_ranking_and_of_no_candidates()
     {
         using var dir = new TempDir();

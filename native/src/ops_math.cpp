@@ -1,6 +1,7 @@
 // cdsr_tensor_* element-wise extras, in-place updates, reductions and sorting (see include/cdsr_ops.h).
 #include "boundary.hpp"
 #include "cdsr_ops.h"
+#include "cdsr_tensor.h"
 #include <numeric>
 #include <vector>
 
@@ -21,7 +22,12 @@ void check_bounds(int has_min, int has_max) {
 // Writes a (values, indices) pair only after both handles exist.
 void write_pair(std::tuple<at::Tensor, at::Tensor> r, cdsr_tensor* values, cdsr_tensor* indices) {
     auto v = cdsr::wrap(std::move(std::get<0>(r)));
-    *indices = cdsr::wrap(std::move(std::get<1>(r)));
+    try {
+        *indices = cdsr::wrap(std::move(std::get<1>(r)));
+    } catch (...) {
+        cdsr_tensor_dispose(v);  // no handle escapes a failed call
+        throw;
+    }
     *values = v;
 }
 }  // namespace

@@ -5,6 +5,7 @@
 #include "cdsr_optim.h"
 #include <ATen/core/grad_mode.h>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <vector>
 
@@ -18,6 +19,27 @@ void check_count(int n) {
 
 void check_hyper(const char* name, double value, double low) {
     if (!(value >= low)) throw std::invalid_argument(std::string("invalid ") + name + ": " + std::to_string(value));
+}
+
+// Checks every parameter (and any existing state slot) before the first one is changed, so that a failing call
+// leaves parameters, state and step counts exactly as they were.
+void validate(const cdsr_tensor* params, int n, const char* optimizer, bool dense_only,
+              std::initializer_list<const cdsr_tensor*> slot_arrays) {
+    for (int i = 0; i < n; ++i) {
+        const at::Tensor& p = unwrap(params[i]);
+        const at::Tensor& g = p.grad();
+        if (!g.defined()) continue;
+        if (dense_only && g.is_sparse())
+            throw std::invalid_argument(std::string(optimizer) + " does not support sparse gradients (parameter " + std::to_string(i) + ")");
+        if (g.sizes() != p.sizes() || g.device() != p.device())
+            throw std::invalid_argument(std::string(optimizer) + ": gradient of parameter " + std::to_string(i) + " does not match it in shape or device");
+        for (const cdsr_tensor* slots : slot_arrays) {
+            if (slots == nullptr || slots[i] == nullptr) continue;
+            const at::Tensor& s = unwrap(slots[i]);
+            if (s.sizes() != p.sizes() || s.device() != p.device() || s.scalar_type() != p.scalar_type())
+                throw std::invalid_argument(std::string(optimizer) + ": state of parameter " + std::to_string(i) + " does not match it in shape, device or dtype");
+        }
+    }
 }
 
 // Fills a NULL state slot with a new zero tensor shaped like p (the caller owns the handle).
@@ -38,12 +60,12 @@ CDSR_API int cdsr_optim_adam_step(const cdsr_tensor* params, cdsr_tensor* exp_av
         if (!(beta1 >= 0.0 && beta1 < 1.0)) throw std::invalid_argument("invalid beta1 " + std::to_string(beta1) + ": expected 0 <= beta1 < 1");
         if (!(beta2 >= 0.0 && beta2 < 1.0)) throw std::invalid_argument("invalid beta2 " + std::to_string(beta2) + ": expected 0 <= beta2 < 1");
         if (amsgrad && max_exp_avg_sq == nullptr) throw std::invalid_argument("amsgrad needs max_exp_avg_sq slots");
+        validate(params, n, "Adam", true, {exp_avg, exp_avg_sq, amsgrad ? max_exp_avg_sq : nullptr});
         at::NoGradGuard no_grad;
         for (int i = 0; i < n; ++i) {
             at::Tensor& p = unwrap(params[i]);
             const at::Tensor& g0 = p.grad();
             if (!g0.defined()) continue;
-            if (g0.is_sparse()) throw std::invalid_argument("Adam does not support sparse gradients (parameter " + std::to_string(i) + ")");
             at::Tensor& m = state_slot(exp_avg, i, p);
             at::Tensor& v = state_slot(exp_avg_sq, i, p);
             const int64_t step = ++steps[i];
@@ -79,6 +101,7 @@ CDSR_API int cdsr_optim_sgd_step(const cdsr_tensor* params, cdsr_tensor* momentu
         if (nesterov && (momentum <= 0.0 || dampening != 0.0))
             throw std::invalid_argument("Nesterov momentum requires a momentum and zero dampening");
         if (momentum != 0.0 && momentum_buffer == nullptr) throw std::invalid_argument("momentum needs buffer slots");
+        validate(params, n, "SGD", false, {momentum != 0.0 ? momentum_buffer : nullptr});
         at::NoGradGuard no_grad;
         for (int i = 0; i < n; ++i) {
             at::Tensor& p = unwrap(params[i]);
