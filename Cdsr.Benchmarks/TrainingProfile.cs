@@ -26,7 +26,15 @@ internal static class TrainingProfile
         int batches = args.Length > 1 ? int.Parse(args[1]) : 40;
         int evalUsers = args.Length > 2 ? int.Parse(args[2]) : 2048;
         if (Environment.GetEnvironmentVariable("PROFILE_BASELINE") is null) Cdsr.Trainers.Training.TorchRuntime.Apply();
+        var setup = Stopwatch.StartNew();
         var dataset = DatasetStore.Read(path);
+        Console.WriteLine($"DatasetStore.Read: {setup.Elapsed.TotalMilliseconds:0} ms");
+        setup.Restart();
+        _ = DatasetStore.ContentHash(dataset);
+        Console.WriteLine($"DatasetStore.ContentHash: {setup.Elapsed.TotalMilliseconds:0} ms");
+        setup.Restart();
+        _ = SequenceData.Build(dataset, SequenceView.Mixed, 50).EvalExamples(SplitPart.Valid);
+        Console.WriteLine($"SequenceData.Build + EvalExamples(valid): {setup.Elapsed.TotalMilliseconds:0} ms");
         var options = new SasRecOptions { Dropout = double.Parse(Environment.GetEnvironmentVariable("PROFILE_DROPOUT") ?? "0.5", System.Globalization.CultureInfo.InvariantCulture) };
         var data = SequenceData.Build(dataset, SequenceView.Mixed, options.MaxLength);
         Console.WriteLine($"threads={get_num_threads()} train sequences={data.TrainSequences.Count} items={data.ItemCount}");
