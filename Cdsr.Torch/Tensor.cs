@@ -236,6 +236,13 @@ public static partial class torch
 
     public static void set_num_threads(int n) => Check(Native.LibCdsrTorch.cdsr_set_num_threads(n));
 
+    /// <summary>
+    /// Lets the C allocator keep up to <paramref name="bytes"/> of freed memory (glibc: trim threshold and top pad; blocks
+    /// up to 32 MiB come from the heap rather than fresh mappings). Training loops that free and reallocate the same
+    /// large tensors every step otherwise page-fault on each of them. Process-wide; 0 stops retaining.
+    /// </summary>
+    public static void set_malloc_retention(long bytes) => Check(Native.LibCdsrTorch.cdsr_set_malloc_retention(bytes));
+
     /// <summary>The libtorch version this binding's native shim was built against.</summary>
     public static string __version__ => TorchVersion();
 }

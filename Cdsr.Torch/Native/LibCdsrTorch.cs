@@ -18,6 +18,7 @@ internal static partial class LibCdsrTorch
     [LibraryImport(Library)] internal static partial int cdsr_cuda_is_available();
     [LibraryImport(Library)] internal static partial int cdsr_set_num_threads(int n);
     [LibraryImport(Library)] internal static partial int cdsr_get_num_threads();
+    [LibraryImport(Library)] internal static partial int cdsr_set_malloc_retention(long bytes);
 
     internal static string LastError() => Marshal.PtrToStringUTF8(cdsr_last_error()) ?? "(no message)";
 

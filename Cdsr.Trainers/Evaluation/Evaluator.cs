@@ -105,6 +105,7 @@ public static class Evaluator
     public static EvaluationResult Evaluate(SequentialRecommender model, SequenceData data, SplitPart part, EvaluationOptions? options = null)
     {
         options ??= new EvaluationOptions();
+        Cdsr.Trainers.Training.TorchRuntime.Apply();
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"evaluation batch size must be >= 1, got {options.BatchSize}");
         if (model.ItemCount != data.ItemCount)
             throw new ArgumentException($"the model has {model.ItemCount} items, the dataset {data.Dataset.Name} has {data.ItemCount}");

@@ -42,6 +42,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(dataset);
         config.Trainer.Validate();
         config.ModelOptions.Validate();
+        TorchRuntime.Apply();
         _config = config;
         _dataset = dataset;
         _observer = observer ?? NullObserver.Instance;

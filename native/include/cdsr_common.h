@@ -30,5 +30,8 @@ CDSR_API const char* cdsr_torch_version(void);
 CDSR_API int cdsr_cuda_is_available(void);
 CDSR_API int cdsr_set_num_threads(int n);
 CDSR_API int cdsr_get_num_threads(void);
+/* Keeps up to `bytes` of freed heap memory in the process (glibc mallopt trim threshold, top pad, mmap threshold 32 MiB)
+   so large tensors reuse resident pages instead of page-faulting fresh mappings every step. */
+CDSR_API int cdsr_set_malloc_retention(int64_t bytes);
 
 #endif

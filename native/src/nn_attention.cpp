@@ -51,7 +51,7 @@ CDSR_API cdsr_tensor cdsr_nn_scaled_dot_product_attention(cdsr_tensor q, cdsr_te
             auto future = at::ones({L, S}, scores.options().dtype(at::kBool)).triu(1);  // [L, S], true above the diagonal
             scores = scores.masked_fill(future, kNegInf);
         }
-        auto attn = at::dropout(masked_softmax(scores), dropout_p, training != 0);  // [..., L, S]
+        auto attn = cdsr::nn::dropout(masked_softmax(scores), dropout_p, training != 0);  // [..., L, S]
         return cdsr::wrap(at::matmul(attn, V));  // [..., L, Ev]
     })
 }
@@ -109,7 +109,7 @@ CDSR_API int cdsr_nn_multi_head_attention(cdsr_tensor q, cdsr_tensor k, cdsr_ten
             scores = apply_mask(scores, m.view({B, 1, 1, S}), /*true_means_blocked=*/true, "key_padding_mask");
         }
         auto attn = masked_softmax(scores);                                // [B, H, L, S]
-        auto ctx = at::matmul(at::dropout(attn, dropout_p, training != 0), V);  // [B, H, L, Dh]
+        auto ctx = at::matmul(cdsr::nn::dropout(attn, dropout_p, training != 0), V);  // [B, H, L, Dh]
         auto merged = ctx.transpose(1, 2).reshape({B, L, E});               // [B, L, E]
         auto result = at::linear(merged, unwrap(out_proj_weight), optional(out_proj_bias));  // [B, L, E]
         if (!batch_first) result = result.transpose(0, 1);  // [L, B, E]

@@ -45,7 +45,7 @@ CDSR_API cdsr_tensor cdsr_nn_one_hot(cdsr_tensor indices, int64_t num_classes) {
 CDSR_API cdsr_tensor cdsr_nn_dropout(cdsr_tensor x, double p, int training) {
     CDSR_GUARD(nullptr, {
         if (!(p >= 0.0 && p <= 1.0)) throw std::invalid_argument("dropout probability must be in [0, 1], got " + std::to_string(p));
-        return cdsr::wrap(at::dropout(unwrap(x), p, training != 0));
+        return cdsr::wrap(cdsr::nn::dropout(unwrap(x), p, training != 0));
     })
 }
 

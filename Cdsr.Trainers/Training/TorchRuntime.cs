@@ -1,0 +1,82 @@
+using System.Globalization;
+using static Cdsr.Torch.torch;
+
+namespace Cdsr.Trainers.Training;
+
+/// <summary>
+/// Process-wide libtorch settings the trainer and evaluator apply once before their first step:
+/// <list type="bullet">
+/// <item>intra-op threads: <c>CDSR_NUM_THREADS</c> when set, else libtorch's own default (OMP_NUM_THREADS, else the
+/// number of physical cores cpuinfo reports: 1 on this 2-vCPU VM, whose two processors share one core id). The default
+/// is deliberately not raised to the processor count: libtorch's CPU reductions split work by thread count, so scores
+/// differ in the last bits between 1 and 2 threads (a run would no longer reproduce across machines), and with another
+/// busy process on the box, OpenMP's barriers made a 2-thread step 2x slower here.</item>
+/// <item>OpenBLAS threads: its own pool (2 threads on this box regardless of libtorch's count: GEMMs already use both
+/// cores); CDSR_NUM_THREADS sets it as well. Like libtorch's count it changes GEMM sums in the last bits.</item>
+/// <item>allocator retention: up to <c>CDSR_MALLOC_RETENTION_MB</c> (default 1024) of freed heap stays mapped, so the
+/// per-step embedding gradients, optimizer temporaries and evaluation gathers stop page-faulting fresh pages.</item>
+/// </list>
+/// Allocation reuse never changes values; a thread count is deterministic for that count only.
+/// </summary>
+public static class TorchRuntime
+{
+    private static readonly object Gate = new();
+    private static bool applied;
+
+    /// <summary>The thread count the last <see cref="Apply"/> chose (0 before it ran or when libtorch's default applies).</summary>
+    public static int Threads { get; private set; }
+
+    public static void Apply()
+    {
+        lock (Gate)
+        {
+            if (applied) return;
+            applied = true;
+            int threads = Parse("CDSR_NUM_THREADS", 0);
+            if (threads > 0)
+            {
+                set_num_threads(threads);
+                SetBlasThreads(threads);
+                Threads = threads;
+            }
+            long mb = Parse("CDSR_MALLOC_RETENTION_MB", 1024);
+            if (OperatingSystem.IsLinux()) set_malloc_retention(mb * 1024 * 1024);
+        }
+    }
+
+    /// <summary>OpenBLAS runs its own pthread pool (2 threads here, whatever libtorch's count) for every GEMM; libtorch
+    /// 1.13 never resizes it, so CDSR_NUM_THREADS sets it too when the loaded BLAS is OpenBLAS.</summary>
+    private static unsafe void SetBlasThreads(int threads)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        foreach (var name in new[] { "libopenblas.so.0", "libblas.so.3" })
+        {
+            if (!System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out var lib)) continue;
+            if (System.Runtime.InteropServices.NativeLibrary.TryGetExport(lib, "openblas_set_num_threads", out var fn))
+            {
+                ((delegate* unmanaged<int, void>)fn)(threads);
+                return;
+            }
+        }
+    }
+
+    /// <summary>OpenBLAS's thread count, or 0 when no OpenBLAS is loaded.</summary>
+    public static unsafe int BlasThreads()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        foreach (var name in new[] { "libopenblas.so.0", "libblas.so.3" })
+            if (System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out var lib) &&
+                System.Runtime.InteropServices.NativeLibrary.TryGetExport(lib, "openblas_get_num_threads", out var fn))
+                return ((delegate* unmanaged<int>)fn)();
+        return 0;
+    }
+
+    private static int Parse(string name, int fallback)
+    {
+        var text = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < 0)
+            throw new ArgumentException($"environment variable {name}: expected a non-negative integer, got '{text}'");
+        return v;
+    }
+}
