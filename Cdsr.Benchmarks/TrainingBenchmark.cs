@@ -27,7 +27,7 @@ internal static class BenchmarkData
 /// with <see cref="SasRecOptions"/> defaults (d = 128, 2 blocks, 1 head, length 50, dropout 0.5) and batch 128, lr 1e-3.
 /// One operation = one training sequence, so sequences/s = 1 / Mean.
 /// Run: <c>dotnet run -c Release --project Cdsr.Benchmarks -- --filter '*TrainingBenchmark*'</c>
-/// (its own short job: 1 launch, 2 warm-ups, 5 iterations; measured on the shared 2-core box: ~2.8 ms per sequence, ~360 sequences/s).
+/// (its own short job: 1 launch, 2 warm-ups, 5 iterations).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
 public class TrainingBenchmark
