@@ -3,6 +3,7 @@ using Cdsr.Data.Import;
 using Cdsr.Torch.Optimizers;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Models;
+using Cdsr.Trainers.Training;
 using static Cdsr.Torch.torch;
 
 namespace Cdsr.Benchmarks;
@@ -41,6 +42,7 @@ public class TrainingBenchmark
     [GlobalSetup]
     public void Setup()
     {
+        TorchRuntime.Apply();   // the runtime settings (heap retention, threads) the Trainer runs under
         var dataset = DatasetImporters.Import("abxi", BenchmarkData.Dataset("abxi-food-kitchen"), new ImportOptions { BuildCandidates = false });
         var data = SequenceData.Build(dataset, SequenceView.Mixed, new SasRecOptions().MaxLength);
         manual_seed(42);
