@@ -116,7 +116,7 @@ public sealed class Trainer
             var epochClock = Stopwatch.StartNew();
             double loss = TrainEpoch(model, optimizer, data, opt, epoch);
             double trainSeconds = epochClock.Elapsed.TotalSeconds;
-            EvaluationResult? valid = null;
+            EvaluationResult? valid = null, traced = null;
             bool improved = false;
             if (epoch % opt.EvalEvery == 0 || epoch == opt.Epochs)
             {
@@ -132,6 +132,7 @@ public sealed class Trainer
                         metadata: new Dictionary<string, string> { ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture) });
                 }
                 else state.BadEvals++;
+                if (opt.TraceTest) traced = Evaluator.Evaluate(model, data, SplitPart.Test, evalOptions);
             }
             state.Epoch = epoch;
             if (opt.Patience > 0 && state.BadEvals >= opt.Patience)
@@ -157,6 +158,7 @@ public sealed class Trainer
                 line["valid"] = valid.ToJson();
                 line["improved"] = improved;
             }
+            if (traced is not null) line["test_trace"] = traced.ToJson();
             folder.AppendMetrics(line);
             Checkpoint.Save(folder.LastCheckpoint, model, optimizer, metadata: state.ToMetadata());
             seconds += record.Seconds;
@@ -184,6 +186,7 @@ public sealed class Trainer
             ["valid"] = bestValid.ToJson(),
             ["test"] = test.ToJson(),
         };
+        if (opt.TraceTest) result["test_max_over_epochs"] = MaxOverEpochs(folder).ToJson();
         folder.WriteResult(result);
         folder.AppendMetrics(new JsonObject { ["event"] = "test", ["epoch"] = state.BestEpoch, ["test"] = test.ToJson() });
         _observer.Message($"best epoch {state.BestEpoch} ({state.StopReason}), {clock.Elapsed.TotalSeconds:0.0}s");
@@ -218,6 +221,27 @@ public sealed class Trainer
             _observer.BatchCompleted(epoch, b, batches, total / b, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
         }
         return total / Math.Max(b, 1);
+    }
+
+    /// <summary>Each (domain, metric) maximised independently over the "test_trace" lines of metrics.jsonl, as AMID's and
+    /// CDSRNP's code report test results (diagnostic; see <see cref="TrainerOptions.TraceTest"/>).</summary>
+    private static EvaluationResult MaxOverEpochs(RunFolder folder)
+    {
+        EvaluationResult? max = null;
+        foreach (var line in folder.ReadMetrics())
+        {
+            if (line["test_trace"] is not JsonObject o) continue;
+            var r = EvaluationResult.FromJson(o);
+            max = max is null ? r with { Mode = r.Mode + ", max over epochs" } : max with
+            {
+                Overall = Max(max.Overall, r.Overall),
+                PerDomain = max.PerDomain.ToDictionary(kv => kv.Key, kv => r.PerDomain.TryGetValue(kv.Key, out var m) ? Max(kv.Value, m) : kv.Value),
+            };
+        }
+        return max ?? throw new CdsrRunException($"{folder.MetricsPath}: trace_test is on but no test_trace line was logged");
+
+        static MetricSet Max(MetricSet a, MetricSet b) =>
+            a with { Values = a.Values.ToDictionary(kv => kv.Key, kv => b.Values.TryGetValue(kv.Key, out var v) ? Math.Max(kv.Value, v) : kv.Value) };
     }
 
     private static Optimizer CreateOptimizer(SequentialRecommender model, TrainerOptions o) => o.Optimizer switch
