@@ -41,6 +41,7 @@ public sealed class Tracer
     private readonly List<Tensor> pendingUses = new();
     private readonly HashSet<string> usedNames = new(StringComparer.Ordinal);
     private bool lastEventWasCreation;
+    private string? chainProducer;
     private int suspended;
 
     private Tracer() { }
@@ -106,6 +107,7 @@ public sealed class Tracer
         {
             c.pendingUses.Clear();
             c.lastEventWasCreation = false;
+            c.chainProducer = null;
         }
         c.pendingUses.Add(t);
     }
@@ -115,11 +117,14 @@ public sealed class Tracer
     {
         var c = current;
         if (c is null || c.suspended > 0) return;
+        bool chained = c.lastEventWasCreation;
         c.lastEventWasCreation = true;
         foreach (var u in c.pendingUses)
         {
             if (!c.ids.ContainsKey(u) && !c.untracked.ContainsKey(u)) continue;
-            c.untracked[t] = CreatingMethod();
+            // Back-to-back creations are one op's outputs (split, max's values and indices) or a later input-less op
+            // (arange): both are named after the first, unhooked op, the one to add a hook for.
+            c.untracked[t] = chained && c.chainProducer is { } first ? first : c.chainProducer = CreatingMethod();
             return;
         }
     }
@@ -131,6 +136,7 @@ public sealed class Tracer
         if (c is null || c.suspended > 0) return;
         c.pendingUses.Clear();
         c.lastEventWasCreation = false;
+        c.chainProducer = null;
         bool traced = false;
         foreach (var t in inputs)
             if (t is not null && (c.ids.ContainsKey(t) || c.parameterNames.ContainsKey(t) || c.untracked.ContainsKey(t))) traced = true;
