@@ -150,6 +150,8 @@ public class CdsrNpTests
             using var grad = no_grad();
             var first = model.Score(histories, candidates).data<float>();
             Assert.That(model.Score(histories, candidates).data<float>(), Is.EqualTo(first), "scoring twice");
+            var (supportF, supportMu) = model.InferenceSupport();
+            Assert.That(model.Score(histories, candidates, supportF, supportMu).data<float>(), Is.EqualTo(first), "support representations taken once");
             return first;
         }
         var a = Scores(Small);

@@ -268,19 +268,38 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
         throw new NotSupportedException("CdsrNp trains on support/query episodes (IEpisodicModel.EpisodeLoss), not on next-item batches");
 
     /// <summary>histories [B, L]; candidates [B, C] or [C] -&gt; logits of y^ [B, C], decoded with the fixed inference
-    /// support set and mu_s.</summary>
+    /// support set and mu_s (<see cref="InferenceSupport"/>).</summary>
     public override Tensor Score(Tensor histories, Tensor candidates)
+    {
+        using var scope = NewDisposeScope();
+        var (supportF, supportMu) = InferenceSupport();
+        return Score(histories, candidates, supportF, supportMu).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The fixed inference support set's representations under the current weights: (F_S [S, D], mu_s [D]).
+    /// <see cref="Score(Tensor, Tensor)"/> recomputes them on every call (S sequences, negligible beside the candidates),
+    /// so they always match the weights; an exporter can take them once and bake them in as constants.</summary>
+    public (Tensor SupportF, Tensor SupportMu) InferenceSupport()
+    {
+        using var scope = NewDisposeScope();
+        long s = support_items.size(0);
+        var fs = Features(support_histories).f;                                      // [S, D]
+        var mu = Latent(Represent(fs, item_shared.forward(support_items), ones([s])).mean(0)).Mu; // [D]
+        return (fs.MoveToOuterDisposeScope(), mu.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Score with given support representations: histories [B, L], candidates [B, C] or [C], F_S [S, D], mu_s [D]
+    /// -&gt; logits [B, C].</summary>
+    public Tensor Score(Tensor histories, Tensor candidates, Tensor supportF, Tensor supportMu)
     {
         if (histories.dim() != 2 || histories.size(1) != MaxLength)
             throw new ArgumentException($"CdsrNp.Score: histories must be [B, {MaxLength}], got [{string.Join(", ", histories.shape)}]");
         if (candidates.dim() is not (1 or 2))
             throw new ArgumentException($"CdsrNp.Score: candidates must be [B, C] or [C], got [{string.Join(", ", candidates.shape)}]");
         using var scope = NewDisposeScope();
-        long b = histories.size(0), s = support_items.size(0);
+        long b = histories.size(0);
         var f = Features(histories).f;                                               // [B, D]
-        var fs = Features(support_histories).f;                                     // [S, D]
-        var muS = Latent(Represent(fs, item_shared.forward(support_items), ones([s])).mean(0)).Mu; // [D]
-        var user = out_user.forward(Decode(f, fs, muS));                             // [B, D]
+        var user = out_user.forward(Decode(f, supportF, supportMu));                 // [B, D]
         Tensor item;                                                                 // [C, D] or [B, C, D]
         if (candidates.dim() == 2 && candidates.numel() > ItemCount + 1L)
             item = out_item.forward(item_shared.weight).index_select(0, candidates.reshape(-1)).view(b, candidates.size(1), -1);
