@@ -162,6 +162,33 @@ public class CdsrNpTests
     }
 
     [Test]
+    public void A_model_loaded_from_a_checkpoint_scores_alike_without_being_attached()
+    {
+        var data = SequenceData.Build(Mixed(), SequenceView.Mixed, 10);
+        var path = Path.Combine(Path.GetTempPath(), $"cdsrnp-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var scope = NewDisposeScope();
+            var histories = data.PadHistories(data.EvalExamples(SplitPart.Valid).Select(x => x.History).ToList());
+            var candidates = arange(1, data.ItemCount + 1);
+            using var trained = Attached(Small, data);
+            trained.eval();
+            var expected = trained.Score(histories, candidates).data<float>();
+            Cdsr.Torch.Serialization.Checkpoint.Save(path, trained, include_rng: false);
+            manual_seed(77);
+            using var loaded = new CdsrNp(Small, data.ItemCount);   // as 'cdsr evaluate' builds it: no Attach
+            Cdsr.Torch.Serialization.Checkpoint.Load(path, loaded, restore_rng: false);
+            loaded.eval();
+            Assert.That(loaded.Score(histories, candidates).data<float>(), Is.EqualTo(expected),
+                "the item->domain map and the inference support set travel in the checkpoint");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void Training_on_episodes_lowers_the_loss()
     {
         // Users keep to one of three item clusters in both domains: the history tells which items are positives.
