@@ -122,6 +122,7 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
     private readonly Tensor support_histories;       // int64 [S, L]
     private readonly Tensor support_items;           // int64 [S]
     private CdsrNpSamples? samples;
+    private bool mapped;                             // item_domain known to be filled (by Attach or a loaded checkpoint)
 
     public CdsrNp(CdsrNpOptions options, int itemCount) : base(nameof(CdsrNp), itemCount, options.MaxLength)
     {
@@ -210,6 +211,19 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
             support_items.copy_(items);
         }
         samples = s;
+        mapped = true;
+    }
+
+    /// <summary>Refuses to score with an empty item-&gt;domain map (a fresh model neither attached nor loaded would
+    /// silently read every history as padding). One host read, on the first call only.</summary>
+    private void CheckMapped()
+    {
+        if (mapped) return;
+        using (no_grad())
+        using (var max = item_domain.max())
+            if (max.item<long>() == 0)
+                throw new InvalidOperationException("CdsrNp: the item->domain map is empty: call Attach(data) or load a checkpoint before scoring");
+        mapped = true;
     }
 
     public int EpisodeCount => Samples.EpisodeCount(Options.QueryPositives);
@@ -296,6 +310,7 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
             throw new ArgumentException($"CdsrNp.Score: histories must be [B, {MaxLength}], got [{string.Join(", ", histories.shape)}]");
         if (candidates.dim() is not (1 or 2))
             throw new ArgumentException($"CdsrNp.Score: candidates must be [B, C] or [C], got [{string.Join(", ", candidates.shape)}]");
+        CheckMapped();
         using var scope = NewDisposeScope();
         long b = histories.size(0);
         var f = Features(histories).f;                                               // [B, D]
