@@ -50,7 +50,8 @@ public sealed record CdsrNpOptions : ISequentialModelOptions
     public int QueryPositives { get; init; } = 10;
     /// <summary>Weight of KL(q(z_q|Q) || q(z_s|S)) in the loss (paper: 1).</summary>
     public double KlWeight { get; init; } = 1.0;
-    /// <summary>lambda of the lambda * ||Theta||^2 term of the loss (paper: 1e-5).</summary>
+    /// <summary>lambda of the lambda * ||Theta||^2 term of the loss (paper: 1e-5). With Adam, <c>l2=0</c> plus the trainer's
+    /// <c>weight_decay=2e-5</c> gives the same gradient (except when clipping triggers) for ~15% less time per episode.</summary>
     public double L2 { get; init; } = 1e-5;
     /// <summary>specific_and_shared (paper) or shared_only (ablation "one embedding").</summary>
     public CdsrNpEmbedding Embedding { get; init; } = CdsrNpEmbedding.SpecificAndShared;
