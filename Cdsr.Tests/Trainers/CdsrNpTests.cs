@@ -127,6 +127,36 @@ public class CdsrNpTests
     }
 
     [Test]
+    public void Overlap_is_decided_from_training_instances_so_a_test_only_item_of_the_other_domain_does_not_count()
+    {
+        var b = new DatasetBuilder("cdsrnp-overlap", "test", TimeKind.UnixSeconds) { DomainA = TinyDatasets.Vocab("Cloth", 6), DomainB = TinyDatasets.Vocab("Sport", 6) };
+        // "late": A A A A, then its only Sport item is the test target. "both": A B A B A B.
+        int late = b.AddUser("late", [new(1, 1, Domain.A), new(2, 2, Domain.A), new(3, 3, Domain.A), new(4, 4, Domain.A), new(5, 1, Domain.B)]);
+        int both = b.AddUser("both", [new(1, 1, Domain.A), new(2, 1, Domain.B), new(3, 2, Domain.A), new(4, 2, Domain.B), new(5, 3, Domain.A), new(6, 3, Domain.B)]);
+        b.AddInstance(new Instance(late, 2, 2, SplitPart.Train));
+        b.AddInstance(new Instance(late, 3, 3, SplitPart.Valid));
+        b.AddInstance(new Instance(late, 4, 4, SplitPart.Test));
+        b.AddInstance(new Instance(both, 3, 3, SplitPart.Train));
+        b.AddInstance(new Instance(both, 4, 4, SplitPart.Valid));
+        b.AddInstance(new Instance(both, 5, 5, SplitPart.Test));
+        var data = SequenceData.Build(b.Build(), SequenceView.Mixed, 10);
+        var samples = new CdsrNpSamples(data, CdsrNpSupportPool.Overlapped);
+        Assert.That(samples.IsOverlapped[late], Is.False, "its Sport item is only a test target");
+        Assert.That(samples.IsOverlapped[both], Is.True);
+        Assert.That(samples.Pool.Select(i => samples.Users[i]), Is.All.EqualTo(both));
+    }
+
+    [Test]
+    public void A_single_domain_view_is_refused()
+    {
+        var data = SequenceData.Build(Mixed(), SequenceView.A, 10);
+        var model = new CdsrNp(Small, data.ItemCount);
+        var e = Assert.Throws<ArgumentException>(() => model.Attach(data));
+        Assert.That(e!.Message, Does.Contain("mixed"));
+        model.Dispose();
+    }
+
+    [Test]
     public void A_dataset_without_overlapped_users_is_refused_with_the_ablation_named()
     {
         var data = SequenceData.Build(Mixed(overlapped: 0), SequenceView.Mixed, 10);

@@ -195,6 +195,8 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
         ArgumentNullException.ThrowIfNull(data);
         if (data.ItemCount != ItemCount) throw new ArgumentException($"CdsrNp: the model has {ItemCount} items, the data {data.ItemCount}");
         if (data.MaxLength != MaxLength) throw new ArgumentException($"CdsrNp: the model reads histories of {MaxLength} items, the data cuts them to {data.MaxLength}");
+        if (data.View != SequenceView.Mixed)
+            throw new ArgumentException($"CdsrNp reads both domains' sequences: train it on the mixed view (--domain mixed), not view {data.View.Name()}");
         var s = new CdsrNpSamples(data, Options.SupportPool);
         if (s.Pool.Count < Options.SupportSize)
             throw new CdsrDataException($"dataset {data.Dataset.Name}: the support pool ({Options.SupportPool}) has {s.Pool.Count} samples, fewer than support_size {Options.SupportSize}");

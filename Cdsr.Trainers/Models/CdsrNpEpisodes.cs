@@ -101,13 +101,20 @@ public sealed class CdsrNpSamples
         _histories = [.. histories];
         _targets = [.. targets];
         Users = [.. users];
-        var overlapped = new bool[dataset.UserCount];
-        for (int u = 0; u < overlapped.Length; u++)
+        // Overlapped = the user's training instances (history and target) reach both domains. Valid and test items do
+        // not count: a user whose only B item is a test target is single-domain for training purposes.
+        var seenA = new bool[dataset.UserCount];
+        var seenB = new bool[dataset.UserCount];
+        for (int k = 0; k < instances.Length; k++)
         {
-            bool a = false, b = false;
-            foreach (var y in dataset.Sequence(u)) { if (y.Domain == Domain.A) a = true; else b = true; }
-            overlapped[u] = a && b;
+            var x = instances[k];
+            if (x.Part != SplitPart.Train) continue;
+            var h = dataset.History(x);
+            if (dataset.Target(x).Domain == Domain.A || h.CountIn(Domain.A) > 0) seenA[x.User] = true;
+            if (dataset.Target(x).Domain == Domain.B || h.CountIn(Domain.B) > 0) seenB[x.User] = true;
         }
+        var overlapped = new bool[dataset.UserCount];
+        for (int u = 0; u < overlapped.Length; u++) overlapped[u] = seenA[u] && seenB[u];
         IsOverlapped = overlapped;
         _pool = Enumerable.Range(0, _targets.Length).Where(i => pool == CdsrNpSupportPool.AllUsers || overlapped[Users[i]]).ToArray();
         if (_pool.Length == 0)
