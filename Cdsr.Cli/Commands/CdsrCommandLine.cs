@@ -19,6 +19,7 @@ public static class CdsrCommandLine
         TrainCommand.Create,
         EvaluateCommand.Create,
         RunsCommand.Create,
+        EmbedCommand.Create,
     ];
 
     public static RootCommand Build(CliContext context)
