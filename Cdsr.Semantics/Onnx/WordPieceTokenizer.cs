@@ -79,9 +79,15 @@ public sealed class WordPieceTokenizer
         string s = sb.ToString();
         if (_options.Lowercase)
         {
-            s = s.ToLowerInvariant().Normalize(NormalizationForm.FormD);
+            s = s.ToLowerInvariant();
+            try { s = s.Normalize(NormalizationForm.FormD); } catch (PlatformNotSupportedException) { }
             var t = new StringBuilder(s.Length);
-            foreach (var ch in s) if (CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark) t.Append(ch);
+            foreach (var ch in s)
+            {
+                if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark) continue;
+                int k = AccentedLatin.IndexOf(ch);
+                t.Append(k >= 0 ? BaseLatin[k] : ch);
+            }
             s = t.ToString();
         }
         var words = new List<string>();
@@ -153,6 +159,11 @@ public sealed class WordPieceTokenizer
             for (int t = 0; t < enc[b].Length; t++) { ids[b * len + t] = enc[b][t]; mask[b * len + t] = 1; }
         return (ids, mask, new long[texts.Count * len], len);
     }
+
+    // Latin letters U+00C0..U+024F whose canonical decomposition is an ASCII letter plus combining marks, and those
+    // letters: accent stripping that also works where the runtime cannot normalise (InvariantGlobalization).
+    private const string AccentedLatin = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰȱȲȳ";
+    private const string BaseLatin = "AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooouuuuyyAaAaAaCcCcCcCcDdEeEeEeEeEeGgGgGgGgHhIiIiIiIiIJjKkLlLlLlNnNnNnOoOoOoRrRrRrSsSsSsSsTtTtUuUuUuUuUuUuWwYyYZzZzZzOoUuAaIiOoUuUuUuUuUuAaAaGgKkOoOojGgNnAaAaAaEeEeIiIiOoOoRrRrUuUuSsTtHhAaEeOoOoOoOoYy";
 
     private static bool IsPunctuation(char c) =>
         (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126) ||

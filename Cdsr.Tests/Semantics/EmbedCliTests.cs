@@ -77,6 +77,27 @@ public class EmbedCliTests
     }
 
     [Test]
+    public void Onnx_items_run_a_local_encoder_folder_and_reuse_the_cache()
+    {
+        var model = Path.Combine(_dir, "encoder");
+        Directory.CreateDirectory(model);
+        File.WriteAllBytes(Path.Combine(model, "model.onnx"), OnnxSentenceEncoderTests.TinyEncoder().ToBytes());
+        File.WriteAllLines(Path.Combine(model, "vocab.txt"), OnnxSentenceEncoderTests.Vocab);
+        var data = WriteDataset();
+        var features = Path.Combine(_dir, "onnx.parquet");
+        string[] args = ["embed", "items", "--provider", "onnx", "--model-dir", model, "--data", data, "--out", features, "--cache", Path.Combine(_dir, "cache")];
+        var (code, output, err) = Run(args);
+        Assert.That(code, Is.EqualTo(0), err);
+        Assert.That(output, Does.Contain("cache: 0 hits, 16 misses"));
+        var f = ItemFeatureFile.Read(features);
+        Assert.That((f.Vectors.Rows, f.Vectors.Dims), Is.EqualTo((16, 3)));
+        (code, output, err) = Run(args);
+        Assert.That(code, Is.EqualTo(0), err);
+        Assert.That(output, Does.Contain("cache: 16 hits, 0 misses"));
+        Assert.That(ItemFeatureFile.Read(features).Vectors.Data, Is.EqualTo(f.Vectors.Data));
+    }
+
+    [Test]
     public void Unknown_provider_and_missing_folders_are_usage_errors()
     {
         var (code, _, err) = Run("embed", "items", "--provider", "bert", "--data", _dir);
