@@ -9,7 +9,8 @@ public sealed record ScatterSeries(string Name, string Color, IReadOnlyList<(flo
 
 /// <summary>
 /// Writes a self-contained SVG scatter plot (the papers' embedding figures): one colour per series, a legend with
-/// counts, axis labels, a title. Points are drawn in an interleaved order so no series hides another wholesale.
+/// counts, axis labels, a title. The largest series is drawn first, so a smaller one is not buried under it; the 0.5% tails
+/// of each axis are left out of the frame so a few outliers do not squash the cloud.
 /// </summary>
 public static class SvgScatter
 {
@@ -33,19 +34,17 @@ public static class SvgScatter
         sb.Append($"<rect x=\"{left}\" y=\"{top}\" width=\"{F(pw)}\" height=\"{F(ph)}\" fill=\"none\" stroke=\"#888\"/>\n");
         sb.Append($"<text x=\"{F(left + pw / 2)}\" y=\"{height - 20}\" text-anchor=\"middle\" font-size=\"14\">{WebUtility.HtmlEncode(xLabel)}</text>\n");
         sb.Append($"<text x=\"18\" y=\"{F(top + ph / 2)}\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(-90 18 {F(top + ph / 2)})\">{WebUtility.HtmlEncode(yLabel)}</text>\n");
-        // interleave series: point k of each series in turn
-        int max = series.Max(s => s.Points.Count);
-        var groups = series.Select(s => new StringBuilder($"<g fill=\"{s.Color}\" fill-opacity=\"{F(opacity)}\">\n")).ToArray();
-        for (int k = 0; k < max; k++)
-            for (int s = 0; s < series.Count; s++)
+        foreach (var s in series.OrderByDescending(s => s.Points.Count)) // stable: equal sizes keep their order
+        {
+            sb.Append($"<g fill=\"{s.Color}\" fill-opacity=\"{F(opacity)}\">\n");
+            foreach (var (x, y) in s.Points)
             {
-                if (k >= series[s].Points.Count) continue;
-                var (x, y) = series[s].Points[k];
                 if (x < x0 || x > x1 || y < y0 || y > y1) continue;
                 double px = left + (x - x0) / (x1 - x0) * pw, py = top + ph - (y - y0) / (y1 - y0) * ph;
-                groups[s].Append($"<circle cx=\"{F(px)}\" cy=\"{F(py)}\" r=\"{F(radius)}\"/>\n");
+                sb.Append($"<circle cx=\"{F(px)}\" cy=\"{F(py)}\" r=\"{F(radius)}\"/>\n");
             }
-        foreach (var g in groups) sb.Append(g).Append("</g>\n");
+            sb.Append("</g>\n");
+        }
         for (int s = 0; s < series.Count; s++)
         {
             int ly = top + 20 + 22 * s;

@@ -74,6 +74,12 @@ public class EmbedCliTests
         Assert.That(groups.Sum(g => g.Elements(ns + "circle").Count()), Is.LessThanOrEqualTo(16).And.GreaterThanOrEqualTo(12), "points (the 1% tails may be cut)");
         Assert.That(doc.Descendants(ns + "text").Select(t => t.Value), Does.Contain("Food (8)").And.Contain("Kitchen (8)"));
         Assert.That(out3, Does.Contain("purity"));
+
+        var tsneSvg = Path.Combine(_dir, "tsne.svg");
+        var (code4, out4, err4) = Run("embed", "plot", "--features", features, "--out", tsneSvg, "--method", "tsne", "--perplexity", "3", "--iterations", "200");
+        Assert.That(code4, Is.EqualTo(0), err4);
+        Assert.That(out4, Does.Contain("t-SNE of 16 sampled items"));
+        Assert.That(XDocument.Load(tsneSvg).Descendants(ns + "circle").Count(), Is.GreaterThanOrEqualTo(12));
     }
 
     [Test]
