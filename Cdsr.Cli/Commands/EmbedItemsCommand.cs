@@ -44,6 +44,7 @@ public static class EmbedItemsCommand
             var semCache = p.GetValue(cache) is { } c ? new SemanticCache(c.FullName) : SemanticCache.Default();
             UsageMeter? meter = null;
             ITextEmbedder embedder;
+            IDisposable? owned = null;
             switch (prov)
             {
                 case "glove":
@@ -60,11 +61,16 @@ public static class EmbedItemsCommand
                     break;
                 default:
                     var md = p.GetValue(modelDir) ?? throw new CliException("--provider onnx needs --model-dir <folder with model.onnx and vocab.txt>", 2);
-                    embedder = new CachedEmbedder(OnnxSentenceEncoder.FromDirectory(md.FullName), semCache);
+                    var encoder = OnnxSentenceEncoder.FromDirectory(md.FullName);
+                    owned = encoder;
+                    context.Error.WriteLine(encoder.ProviderMessage);
+                    embedder = new CachedEmbedder(encoder, semCache);
                     break;
             }
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            var result = ItemEmbedding.EmbedAsync(dataset, embedder, new ItemTextOptions { MaxChars = p.GetValue(maxChars) }).GetAwaiter().GetResult();
+            ItemEmbeddingResult result;
+            try { result = ItemEmbedding.EmbedAsync(dataset, embedder, new ItemTextOptions { MaxChars = p.GetValue(maxChars) }).GetAwaiter().GetResult(); }
+            finally { owned?.Dispose(); }
             string outPath = p.GetValue(output)?.FullName
                 ?? Path.GetFullPath(Path.Combine("artifacts", "embeddings", $"{dataset.Name}.{prov}.parquet"));
             ItemFeatureFile.Write(outPath, result.Features);

@@ -79,6 +79,8 @@ public sealed class OnnxSentenceEncoder : ITextEmbedder, IDisposable
     public string Model { get; }
     public int Dimension => _dimension;
     public WordPieceTokenizer Tokenizer => _tokenizer;
+    /// <summary>Which execution provider runs the model and why (print it where a user sees it).</summary>
+    public string ProviderMessage => _session.ProviderMessage;
 
     public Task<EmbeddingMatrix> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {

@@ -112,9 +112,13 @@ public class EmbedCliTests
         (code, _, err) = Run("embed", "plot", "--features", Path.Combine(_dir, "none.parquet"));
         Assert.That(code, Is.EqualTo(1));
         Assert.That(err, Does.Contain("none.parquet: feature file not found"));
-        (code, _, err) = Run("embed", "items", "--provider", "onnx", "--data", WriteDataset());
+        var data = WriteDataset();
+        (code, _, err) = Run("embed", "items", "--provider", "onnx", "--data", data);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err, Does.Contain("--provider onnx needs --model-dir"));
+        (code, _, err) = Run("embed", "items", "--provider", "openai", "--data", data, "--key-env", "CDSR_TEST_UNSET_KEY_VARIABLE");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(err, Is.EqualTo("cdsr: error: environment variable CDSR_TEST_UNSET_KEY_VARIABLE is not set: export the API key there (any non-empty value for servers that need no key)" + Environment.NewLine));
     }
 
     [Test]
