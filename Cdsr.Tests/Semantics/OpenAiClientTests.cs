@@ -73,6 +73,17 @@ public class OpenAiClientTests
     }
 
     [Test]
+    public async Task Concurrency_is_bounded_by_the_option()
+    {
+        _server.Script = (n, path, body) => { Thread.Sleep(150); return null; }; // every answer takes 150 ms
+        var e = new OpenAiEmbedder(Options(batch: 2)); // 5 batches, MaxConcurrency = 2
+        var m = await e.EmbedAsync(Texts);
+        AssertRowsAreNormalisedFakeVectors(m, Texts);
+        Assert.That(_server.RequestCount, Is.EqualTo(5));
+        Assert.That(_server.MaxInFlight, Is.EqualTo(2), "two requests overlapped, never three");
+    }
+
+    [Test]
     public async Task A_429_is_retried_and_then_succeeds()
     {
         _server.Script = (n, _, _) => n == 1 ? (429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"rate_limit\"}}", 0) : null;
