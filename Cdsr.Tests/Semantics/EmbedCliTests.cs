@@ -60,6 +60,16 @@ public class EmbedCliTests
         Assert.That(f.Find("Kitchen", "K9"), Is.EqualTo(-1), "no empty-string vector for the item without text");
         Assert.That(File.ReadAllText(ItemFeatureFile.SidecarPath(features)), Does.Contain("\"item_id\": \"K9\""));
 
+        // aligned to the dataset's shared ids: K9 is missing, so strict alignment fails naming it, lenient leaves it zero
+        var dataset = DatasetStore.Read(data);
+        var ex = Assert.Throws<Cdsr.Semantics.SemanticsException>(() => f.AlignTo(dataset, source: "f.parquet"));
+        Assert.That(ex!.Message, Is.EqualTo("f.parquet: 1 of 17 items of dataset tiny-titles have no vector (first: Kitchen item 9 (K9))"));
+        var aligned = f.AlignTo(dataset, allowMissing: true);
+        Assert.That((aligned.Rows, aligned.Dims, aligned.Missing), Is.EqualTo((18, 100, 1)));
+        Assert.That(aligned.Present[0] || aligned.Present[dataset.SharedId(Domain.B, 9)], Is.False);
+        int k3 = dataset.SharedId(Domain.B, 3);
+        Assert.That(aligned.Matrix.AsSpan(k3 * 100, 100).ToArray(), Is.EqualTo(f.Vectors.Row(f.Find("Kitchen", "K3")).ToArray()));
+
         var (code2, _, err2) = Run("embed", "items", "--provider", "glove", "--data", data, "--out", features, "--require-full-coverage");
         Assert.That(code2, Is.EqualTo(1));
         Assert.That(err2, Does.Contain("1 of 17 items have no vector (--require-full-coverage)"));
