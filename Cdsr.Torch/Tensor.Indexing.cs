@@ -55,12 +55,12 @@ public static partial class torch
             return this;
         }
 
-        public Tensor gather(long dim, Tensor index) => FromNative(cdsr_tensor_gather(Handle, dim, index.Handle));
+        public Tensor gather(long dim, Tensor index) => Record(FromNative(cdsr_tensor_gather(Handle, dim, index.Handle)), "gather", this, index, dim);
         /// <summary>A copy of this tensor with <c>out[index[i][j]][j] = src[i][j]</c> (dim 0; likewise for others).</summary>
         public Tensor scatter(long dim, Tensor index, Tensor src) => FromNative(cdsr_tensor_scatter(Handle, dim, index.Handle, src.Handle));
         /// <summary>As <see cref="scatter"/> but adding into the positions (repeated indices accumulate).</summary>
         public Tensor scatter_add(long dim, Tensor index, Tensor src) => FromNative(cdsr_tensor_scatter_add(Handle, dim, index.Handle, src.Handle));
-        public Tensor index_select(long dim, Tensor index) => FromNative(cdsr_tensor_index_select(Handle, dim, index.Handle));
+        public Tensor index_select(long dim, Tensor index) => Record(FromNative(cdsr_tensor_index_select(Handle, dim, index.Handle)), "index_select", this, index, dim);
         /// <summary>In place: writes <paramref name="value"/> at the positions <paramref name="index"/> names along <paramref name="dim"/> (e.g. one-hot rows).</summary>
         public Tensor scatter_(long dim, Tensor index, double value)
         {
@@ -86,7 +86,18 @@ public static partial class torch
             return r;
         }
 
-        public Tensor masked_fill(Tensor mask, double value) => FromNative(cdsr_tensor_masked_fill(Handle, mask.Handle, value));
+        public Tensor masked_fill(Tensor mask, double value)
+        {
+            var r = FromNative(cdsr_tensor_masked_fill(Handle, mask.Handle, value));
+            if (Tracing.TraceHooks.Active) Tracing.TraceHooks.Record("masked_fill", [this, mask], [r], [], [value]);
+            return r;
+        }
+
+        private static Tensor Record(Tensor r, string op, Tensor a, Tensor b, long dim)
+        {
+            if (Tracing.TraceHooks.Active) Tracing.TraceHooks.Record(op, [a, b], [r], [dim], []);
+            return r;
+        }
         /// <summary>The elements where the (broadcast) mask is true, as a 1-D tensor.</summary>
         public Tensor masked_select(Tensor mask) => FromNative(cdsr_tensor_masked_select(Handle, mask.Handle));
         /// <summary>Elements of this tensor where <paramref name="condition"/> holds, else of <paramref name="other"/>.</summary>
@@ -121,7 +132,7 @@ public static partial class torch
 
     /// <summary>Element-wise choice with broadcasting: <paramref name="x"/> where <paramref name="condition"/>, else <paramref name="y"/>.</summary>
     public static Tensor where(Tensor condition, Tensor x, Tensor y) =>
-        Tensor.FromNative(cdsr_tensor_where(condition.Handle, x.Handle, y.Handle));
+        Tracing.TraceHooks.Op(Tensor.FromNative(cdsr_tensor_where(condition.Handle, x.Handle, y.Handle)), "where", condition, x, y);
 
     /// <summary>The flat arrays cdsr_tensor_index takes (see native/include/cdsr_ops.h).</summary>
     private readonly struct IndexArgs

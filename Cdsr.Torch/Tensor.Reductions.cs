@@ -13,7 +13,7 @@ public static partial class torch
 
         public unsafe Tensor sum(long[] dim, bool keepdim = false, ScalarType? type = null)
         {
-            fixed (long* p = dim) return FromNative(cdsr_tensor_sum(Handle, p, dim.Length, keepdim ? 1 : 0, type is null ? -1 : (int)type.Value));
+            fixed (long* p = dim) return Tracing.TraceHooks.OpL(FromNative(cdsr_tensor_sum(Handle, p, dim.Length, keepdim ? 1 : 0, type is null ? -1 : (int)type.Value)), "sum", this, [keepdim ? 1 : 0, .. dim]);
         }
 
         public Tensor mean() => mean(Array.Empty<long>());
@@ -21,7 +21,7 @@ public static partial class torch
 
         public unsafe Tensor mean(long[] dimensions, bool keepdim = false)
         {
-            fixed (long* p = dimensions) return FromNative(cdsr_tensor_mean(Handle, p, dimensions.Length, keepdim ? 1 : 0));
+            fixed (long* p = dimensions) return Tracing.TraceHooks.OpL(FromNative(cdsr_tensor_mean(Handle, p, dimensions.Length, keepdim ? 1 : 0)), "mean", this, [keepdim ? 1 : 0, .. dimensions]);
         }
 
         public Tensor prod() => FromNative(cdsr_tensor_prod(Handle, 0, 0, 0));

@@ -9,30 +9,31 @@ public static partial class torch
     {
         public unsafe Tensor reshape(params long[] shape)
         {
-            fixed (long* p = shape) return FromNative(cdsr_tensor_reshape(Handle, p, shape.Length));
+            fixed (long* p = shape) return Tracing.TraceHooks.OpL(FromNative(cdsr_tensor_reshape(Handle, p, shape.Length)), "reshape", this, shape);
         }
 
         /// <summary>A view with a new shape (fails when the strides do not allow one; use <see cref="reshape"/>).</summary>
         public unsafe Tensor view(params long[] shape)
         {
-            fixed (long* p = shape) return FromNative(cdsr_tensor_view(Handle, p, shape.Length));
+            fixed (long* p = shape) return Tracing.TraceHooks.OpL(FromNative(cdsr_tensor_view(Handle, p, shape.Length)), "reshape", this, shape);
         }
 
         public Tensor view_as(Tensor other) => view(other.shape);
-        public Tensor flatten(long start_dim = 0, long end_dim = -1) => FromNative(cdsr_tensor_flatten(Handle, start_dim, end_dim));
-        public Tensor transpose(long dim0, long dim1) => FromNative(cdsr_tensor_transpose(Handle, dim0, dim1));
+        public Tensor flatten(long start_dim = 0, long end_dim = -1) => Tracing.TraceHooks.OpI(FromNative(cdsr_tensor_flatten(Handle, start_dim, end_dim)), "flatten", this, start_dim, end_dim);
+        public Tensor transpose(long dim0, long dim1) => Tracing.TraceHooks.OpI(FromNative(cdsr_tensor_transpose(Handle, dim0, dim1)), "transpose", this, dim0, dim1);
 
         public unsafe Tensor permute(params long[] dims)
         {
-            fixed (long* p = dims) return FromNative(cdsr_tensor_permute(Handle, p, dims.Length));
+            fixed (long* p = dims) return Tracing.TraceHooks.OpL(FromNative(cdsr_tensor_permute(Handle, p, dims.Length)), "permute", this, dims);
         }
 
         /// <summary>Transpose of a tensor of at most 2 dimensions.</summary>
-        public Tensor t() => FromNative(cdsr_tensor_t(Handle));
+        public Tensor t() => Tracing.TraceHooks.Op(FromNative(cdsr_tensor_t(Handle)), "t", this);
         /// <summary>Without the size-1 dimension <paramref name="dim"/> (or every size-1 dimension when null).</summary>
-        public Tensor squeeze(long? dim = null) =>
-            FromNative(dim is null ? cdsr_tensor_squeeze(Handle) : cdsr_tensor_squeeze_dim(Handle, dim.Value));
-        public Tensor unsqueeze(long dim) => FromNative(cdsr_tensor_unsqueeze(Handle, dim));
+        public Tensor squeeze(long? dim = null) => dim is null
+            ? Tracing.TraceHooks.Op(FromNative(cdsr_tensor_squeeze(Handle)), "squeeze_all", this)
+            : Tracing.TraceHooks.OpI(FromNative(cdsr_tensor_squeeze_dim(Handle, dim.Value)), "squeeze", this, dim.Value);
+        public Tensor unsqueeze(long dim) => Tracing.TraceHooks.OpI(FromNative(cdsr_tensor_unsqueeze(Handle, dim)), "unsqueeze", this, dim);
 
         /// <summary>A broadcast view with the given sizes (-1 keeps a size).</summary>
         public unsafe Tensor expand(params long[] sizes)
@@ -41,9 +42,9 @@ public static partial class torch
         }
 
         public Tensor expand_as(Tensor other) => expand(other.shape);
-        public Tensor narrow(long dim, long start, long length) => FromNative(cdsr_tensor_narrow(Handle, dim, start, length));
+        public Tensor narrow(long dim, long start, long length) => Tracing.TraceHooks.OpI(FromNative(cdsr_tensor_narrow(Handle, dim, start, length)), "narrow", this, dim, start, length);
         /// <summary>The slice at <paramref name="index"/> along <paramref name="dim"/>, which disappears.</summary>
-        public Tensor select(long dim, long index) => FromNative(cdsr_tensor_select(Handle, dim, index));
+        public Tensor select(long dim, long index) => Tracing.TraceHooks.OpI(FromNative(cdsr_tensor_select(Handle, dim, index)), "select", this, dim, index);
 
         public unsafe Tensor repeat(params long[] repeats)
         {
@@ -88,7 +89,7 @@ public static partial class torch
 
         public bool is_contiguous()
         {
-            Check(cdsr_tensor_is_contiguous(Handle, out var c));
+            Check(cdsr_tensor_is_contiguous(Peek, out var c));
             return c != 0;
         }
 
@@ -97,7 +98,7 @@ public static partial class torch
         {
             var n = (int)dim();
             var s = new long[n];
-            fixed (long* p = s) Check(cdsr_tensor_strides(Handle, p, n));
+            fixed (long* p = s) Check(cdsr_tensor_strides(Peek, p, n));
             return s;
         }
 
@@ -167,6 +168,7 @@ public static partial class torch
         {
             var r = Tensor.FromNative(cdsr_tensor_cat(p, tensors.Count, dim));
             GC.KeepAlive(tensors);
+            if (Tracing.TraceHooks.Active) Tracing.TraceHooks.Record("cat", tensors.ToArray(), [r], [dim], []);
             return r;
         }
     }

@@ -19,12 +19,24 @@ public static partial class torch
             handle = new TensorHandle(CheckHandle(nativeHandle));
             scope = DisposeScope.Current;
             scope?.Add(this);
+            Tracing.TraceHooks.Create(this);
         }
 
         /// <summary>Wraps a handle returned by a native call, throwing the native error when it is null.</summary>
         internal static Tensor FromNative(IntPtr nativeHandle) => new(nativeHandle);
 
         internal TensorHandle Handle
+        {
+            get
+            {
+                ObjectDisposedException.ThrowIf(handle.IsClosed, this);
+                Tracing.TraceHooks.Use(this);
+                return handle;
+            }
+        }
+
+        /// <summary>The handle for metadata queries (shape, dtype, ...), which a trace does not count as a use.</summary>
+        internal TensorHandle Peek
         {
             get
             {
@@ -74,7 +86,7 @@ public static partial class torch
         // ---- properties ----
         public long dim()
         {
-            Check(TensorNative.cdsr_tensor_ndim(Handle, out var n));
+            Check(TensorNative.cdsr_tensor_ndim(Peek, out var n));
             return n;
         }
 
@@ -86,7 +98,7 @@ public static partial class torch
             {
                 var n = (int)dim();
                 var sizes = new long[n];
-                fixed (long* p = sizes) Check(TensorNative.cdsr_tensor_sizes(Handle, p, n));
+                fixed (long* p = sizes) Check(TensorNative.cdsr_tensor_sizes(Peek, p, n));
                 return sizes;
             }
         }
@@ -102,7 +114,7 @@ public static partial class torch
 
         public long numel()
         {
-            Check(TensorNative.cdsr_tensor_numel(Handle, out var n));
+            Check(TensorNative.cdsr_tensor_numel(Peek, out var n));
             return n;
         }
 
@@ -110,7 +122,7 @@ public static partial class torch
         {
             get
             {
-                Check(TensorNative.cdsr_tensor_dtype(Handle, out var t));
+                Check(TensorNative.cdsr_tensor_dtype(Peek, out var t));
                 return (ScalarType)t;
             }
         }
@@ -119,7 +131,7 @@ public static partial class torch
         {
             get
             {
-                Check(TensorNative.cdsr_tensor_device(Handle, out var type, out var index));
+                Check(TensorNative.cdsr_tensor_device(Peek, out var type, out var index));
                 return new Device((DeviceType)type, index);
             }
         }
@@ -128,7 +140,7 @@ public static partial class torch
         {
             get
             {
-                Check(TensorNative.cdsr_tensor_is_sparse(Handle, out var s));
+                Check(TensorNative.cdsr_tensor_is_sparse(Peek, out var s));
                 return s != 0;
             }
         }
@@ -167,7 +179,7 @@ public static partial class torch
         public bool ToBoolean() => item<bool>();
 
         // ---- conversion ----
-        public Tensor to(ScalarType type) => FromNative(TensorNative.cdsr_tensor_to_dtype(Handle, (int)type));
+        public Tensor to(ScalarType type) => Tracing.TraceHooks.OpI(FromNative(TensorNative.cdsr_tensor_to_dtype(Handle, (int)type)), "to", this, (long)type);
         public Tensor to(Device d) => FromNative(TensorNative.cdsr_tensor_to_device(Handle, (int)d.type, d.index));
         public Tensor to_type(ScalarType type) => to(type);
         public Tensor cpu() => to(CPU);
@@ -176,18 +188,18 @@ public static partial class torch
         public Tensor @double() => to(ScalarType.Float64);
         public Tensor @long() => to(ScalarType.Int64);
         public Tensor @bool() => to(ScalarType.Bool);
-        public Tensor contiguous() => FromNative(TensorNative.cdsr_tensor_contiguous(Handle));
-        public Tensor clone() => FromNative(TensorNative.cdsr_tensor_clone(Handle));
-        public Tensor detach() => FromNative(TensorNative.cdsr_tensor_detach(Handle));
+        public Tensor contiguous() => Tracing.TraceHooks.Op(FromNative(TensorNative.cdsr_tensor_contiguous(Handle)), "contiguous", this);
+        public Tensor clone() => Tracing.TraceHooks.Op(FromNative(TensorNative.cdsr_tensor_clone(Handle)), "clone", this);
+        public Tensor detach() => Tracing.TraceHooks.Op(FromNative(TensorNative.cdsr_tensor_detach(Handle)), "detach", this);
         /// <summary>A second handle to the same tensor (same storage and autograd identity).</summary>
-        public Tensor alias() => FromNative(TensorNative.cdsr_tensor_alias(Handle));
+        public Tensor alias() => Tracing.TraceHooks.Op(FromNative(TensorNative.cdsr_tensor_alias(Handle)), "alias", this);
 
         // ---- autograd ----
         public bool requires_grad
         {
             get
             {
-                Check(TensorNative.cdsr_tensor_requires_grad(Handle, out var v));
+                Check(TensorNative.cdsr_tensor_requires_grad(Peek, out var v));
                 return v != 0;
             }
             set => Check(TensorNative.cdsr_tensor_set_requires_grad(Handle, value ? 1 : 0));
@@ -203,7 +215,7 @@ public static partial class torch
         {
             get
             {
-                Check(TensorNative.cdsr_tensor_is_leaf(Handle, out var v));
+                Check(TensorNative.cdsr_tensor_is_leaf(Peek, out var v));
                 return v != 0;
             }
         }

@@ -20,6 +20,7 @@ public static class CdsrCommandLine
         EvaluateCommand.Create,
         RunsCommand.Create,
         EmbedCommand.Create,
+        ExportCommand.Create, ScoreCommand.Create,
     ];
 
     public static RootCommand Build(CliContext context)

@@ -14,15 +14,15 @@ namespace Cdsr.Tests.Onnx;
 [NonParallelizable]
 public class OnnxIndependentConsumerTests
 {
-    private const string NodeSha = "6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75";
-    private const string CommonSha = "7906c439e0d3e0f4048caa23b64cdfadc0f455c377f579ce1ab2a4b778f07d5f";
+    internal const string NodeSha = "6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75";
+    internal const string CommonSha = "7906c439e0d3e0f4048caa23b64cdfadc0f455c377f579ce1ab2a4b778f07d5f";
 
     private string _dir = "";
 
     [SetUp] public void SetUp() => Directory.CreateDirectory(_dir = Path.Combine(Path.GetTempPath(), $"cdsr_onnx_consumer_{Guid.NewGuid():N}"));
     [TearDown] public void TearDown() { try { Directory.Delete(_dir, true); } catch (IOException) { } }
 
-    private static (int Code, string Out, string Err) Exec(string file, string args, string? cwd = null)
+    internal static (int Code, string Out, string Err) Exec(string file, string args, string? cwd = null)
     {
         var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd ?? "" };
         using var p = Process.Start(psi)!;
@@ -32,10 +32,10 @@ public class OnnxIndependentConsumerTests
         return (p.ExitCode, stdout, stderr.Result);
     }
 
-    private static string? OnPath(string tool) =>
+    internal static string? OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
 
-    private static string CachedTarball(string file, string sha)
+    internal static string CachedTarball(string file, string sha)
     {
         string cache = Environment.GetEnvironmentVariable("CDSR_CACHE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "cdsr");
         string path = Path.Combine(cache, file);

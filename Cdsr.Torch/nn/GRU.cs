@@ -69,7 +69,11 @@ public sealed class GRU : nn.Module<Tensor, Tensor?, (Tensor output, Tensor h_n)
         GC.KeepAlive(h0);
         GC.KeepAlive(flat);
         LibCdsrTorch.Check(status);
-        return (Tensor.FromNative(output), Tensor.FromNative(hN));
+        var result = (Tensor.FromNative(output), Tensor.FromNative(hN));
+        if (Tracing.TraceHooks.Active)
+            Tracing.TraceHooks.Record("gru", [input, h0, .. flat], [result.Item1, result.Item2],
+                [hidden_size, num_layers, bias ? 1 : 0, batch_first ? 1 : 0, bidirectional ? 1 : 0, training ? 1 : 0], [dropout]);
+        return result;
     }
 
     /// <summary>forward(input, null).</summary>

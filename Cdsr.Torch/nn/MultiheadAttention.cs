@@ -62,6 +62,10 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor, Tensor, (Tens
         GC.KeepAlive(key_padding_mask);
         GC.KeepAlive(attn_mask);
         LibCdsrTorch.Check(status);
-        return (Tensor.FromNative(output), weights == IntPtr.Zero ? null : Tensor.FromNative(weights));
+        var result = (Tensor.FromNative(output), weights == IntPtr.Zero ? null : Tensor.FromNative(weights));
+        if (Tracing.TraceHooks.Active)
+            Tracing.TraceHooks.Record("multi_head_attention", [query, key, value, key_padding_mask, attn_mask, in_proj_weight, in_proj_bias, out_proj.weight, out_proj.bias],
+                [result.Item1, result.Item2], [num_heads, batch_first ? 1 : 0, training ? 1 : 0, need_weights ? 1 : 0, average_attn_weights ? 1 : 0], [dropout]);
+        return result;
     }
 }

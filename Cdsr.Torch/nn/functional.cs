@@ -18,8 +18,8 @@ public static partial class torch
             /// <summary>x * Phi(x); <paramref name="approximate"/> "tanh" uses the tanh approximation.</summary>
             public static Tensor gelu(Tensor input, string approximate = "none") => approximate switch
             {
-                "none" => Tensor.FromNative(cdsr_nn_gelu(input.Handle, 0)),
-                "tanh" => Tensor.FromNative(cdsr_nn_gelu(input.Handle, 1)),
+                "none" => Tracing.TraceHooks.OpI(Tensor.FromNative(cdsr_nn_gelu(input.Handle, 0)), "gelu", input, 0),
+                "tanh" => Tracing.TraceHooks.OpI(Tensor.FromNative(cdsr_nn_gelu(input.Handle, 1)), "gelu", input, 1),
                 _ => throw new ArgumentException($"gelu: approximate must be \"none\" or \"tanh\", got \"{approximate}\"", nameof(approximate)),
             };
 
@@ -28,9 +28,9 @@ public static partial class torch
 
             public static Tensor elu(Tensor input, double alpha = 1.0) => Tensor.FromNative(cdsr_nn_elu(input.Handle, alpha));
 
-            public static Tensor softmax(Tensor input, long dim) => Tensor.FromNative(cdsr_nn_softmax(input.Handle, dim));
+            public static Tensor softmax(Tensor input, long dim) => Tracing.TraceHooks.OpI(Tensor.FromNative(cdsr_nn_softmax(input.Handle, dim)), "softmax", input, dim);
 
-            public static Tensor log_softmax(Tensor input, long dim) => Tensor.FromNative(cdsr_nn_log_softmax(input.Handle, dim));
+            public static Tensor log_softmax(Tensor input, long dim) => Tracing.TraceHooks.OpI(Tensor.FromNative(cdsr_nn_log_softmax(input.Handle, dim)), "log_softmax", input, dim);
 
             /// <summary>log(sigmoid(x)) without overflow; -logsigmoid(pos - neg) is the BPR loss.</summary>
             public static Tensor logsigmoid(Tensor input) => Tensor.FromNative(cdsr_nn_logsigmoid(input.Handle));
@@ -56,7 +56,7 @@ public static partial class torch
             /// <summary>Zeroes elements with probability <paramref name="p"/> and scales the rest by 1/(1-p) when
             /// <paramref name="training"/>; otherwise returns a tensor equal to the input.</summary>
             public static Tensor dropout(Tensor input, double p = 0.5, bool training = true) =>
-                Tensor.FromNative(cdsr_nn_dropout(input.Handle, p, training ? 1 : 0));
+                Tracing.TraceHooks.OpI(Tensor.FromNative(cdsr_nn_dropout(input.Handle, p, training ? 1 : 0)), "dropout", input, training ? 1 : 0);
 
             // ---- layers ----
             /// <summary>input [*, in] W^T [in, out] + b -> [*, out].</summary>
@@ -64,7 +64,7 @@ public static partial class torch
             {
                 var r = Tensor.FromNative(cdsr_nn_linear(input.Handle, weights.Handle, Opt(bias)));
                 GC.KeepAlive(bias);
-                return r;
+                return Tracing.TraceHooks.Op(r, "linear", input, weights, bias);
             }
 
             /// <summary>Normalises over the trailing dims <paramref name="normalized_shape"/>, then scales and shifts.</summary>
@@ -75,6 +75,7 @@ public static partial class torch
                     var r = Tensor.FromNative(cdsr_nn_layer_norm(input.Handle, p, normalized_shape.Length, Opt(weight), Opt(bias), eps));
                     GC.KeepAlive(weight);
                     GC.KeepAlive(bias);
+                    if (Tracing.TraceHooks.Active) Tracing.TraceHooks.Record("layer_norm", [input, weight, bias], [r], (long[])normalized_shape.Clone(), [eps]);
                     return r;
                 }
             }
@@ -91,7 +92,7 @@ public static partial class torch
                     if (pad < 0 || pad >= rows)
                         throw new ArgumentOutOfRangeException(nameof(padding_idx), $"padding_idx {p} is out of range for an embedding of {rows} rows");
                 }
-                return Tensor.FromNative(cdsr_nn_embedding(weights.Handle, x.Handle, pad));
+                return Tracing.TraceHooks.Op(Tensor.FromNative(cdsr_nn_embedding(weights.Handle, x.Handle, pad)), "embedding", weights, x);
             }
 
             // ---- losses ----

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Cdsr.Onnx.Export;
+using Cdsr.Onnx.Model;
+using Cdsr.Torch.Tracing;
+using Cdsr.Trainers.Models;
+using static Cdsr.Torch.torch;
+
+namespace Cdsr.Onnx.Recommenders;
+
+/// <summary>Where an exported model came from (stored in the file's metadata_props; every field optional but the model name).</summary>
+public sealed record RecommenderProvenance
+{
+    /// <summary>Catalog name of the model, e.g. "sasrec".</summary>
+    public required string Model { get; init; }
+    /// <summary>Dataset name the model was trained on.</summary>
+    public string? Dataset { get; init; }
+    /// <summary>The dataset's content hash (manifest.json).</summary>
+    public string? DatasetHash { get; init; }
+    /// <summary>The run folder the weights came from.</summary>
+    public string? Run { get; init; }
+}
+
+/// <summary>
+/// Exports a <see cref="SequentialRecommender"/>'s own <see cref="SequentialRecommender.Score"/> as an ONNX scorer by
+/// tracing it (<see cref="Tracer"/>), so no model keeps a second copy of its scoring code:
+/// <code>
+/// inputs   histories  int64 [batch, L]           left-padded item ids (0 = padding, most recent last), L = the model's MaxLength
+///          candidates int64 [batch, candidates]  item ids to score per row (1..item_count)
+/// output   scores     float [batch, candidates]  higher = more likely next
+/// metadata cdsr.format = "cdsr-recommender", cdsr.version = "1", cdsr.model, cdsr.item_count, cdsr.max_length,
+///          cdsr.dataset, cdsr.dataset_hash, cdsr.run (when known)
+/// </code>
+/// Batch and candidate axes are dynamic. The history axis is fixed at MaxLength: the trainer feeds every model
+/// left-padded MaxLength histories and SASRec's positional table has exactly MaxLength rows, so a fixed L is exact;
+/// scorers left-pad or truncate (keep the most recent) to L (<see cref="OnnxRecommender"/> does).
+/// </summary>
+public static class RecommenderOnnx
+{
+    public const string Format = "cdsr-recommender";
+    public const int Version = 1;
+    public const string HistoriesInput = "histories", CandidatesInput = "candidates", ScoresOutput = "scores";
+
+    /// <summary>Traces <paramref name="model"/>'s Score on a small example batch and converts it to ONNX (validated).</summary>
+    public static OnnxModel Export(SequentialRecommender model, RecommenderProvenance provenance)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(provenance);
+        // The example's sizes (3 rows, 5 candidates) differ from each other and from L and D, so nothing the trace
+        // freezes can be mistaken for a batch or candidate size; ids cover padding and real items.
+        const int rows = 3, candidates = 5;
+        int L = model.MaxLength, n = model.ItemCount;
+        var hist = new long[rows * L];
+        for (int r = 0; r < rows; r++)
+        for (int t = 0; t < L; t++)
+            hist[r * L + t] = t < L / 2 && r != 1 ? 0 : 1 + (r * 7 + t * 3) % n;
+        var cand = new long[rows * candidates];
+        for (int i = 0; i < cand.Length; i++) cand[i] = 1 + (i * 5) % n;
+        var device = model.parameters().FirstOrDefault()?.device ?? CPU;
+        using var h = tensor(hist, [rows, L]).to(device);
+        using var c = tensor(cand, [rows, candidates]).to(device);
+        var trace = Tracer.Trace(model, [(HistoriesInput, h), (CandidatesInput, c)], x => [model.Score(x[0], x[1])], ScoresOutput);
+        var shapes = new Dictionary<string, OnnxDim[]>
+        {
+            [HistoriesInput] = ["batch", L],
+            [CandidatesInput] = ["batch", "candidates"],
+            [ScoresOutput] = ["batch", "candidates"],
+        };
+        var meta = new Dictionary<string, string>
+        {
+            ["cdsr.format"] = Format,
+            ["cdsr.version"] = Version.ToString(CultureInfo.InvariantCulture),
+            ["cdsr.model"] = provenance.Model,
+            ["cdsr.item_count"] = n.ToString(CultureInfo.InvariantCulture),
+            ["cdsr.max_length"] = L.ToString(CultureInfo.InvariantCulture),
+            ["cdsr.padding"] = "left, item id 0",
+        };
+        if (provenance.Dataset is { } d) meta["cdsr.dataset"] = d;
+        if (provenance.DatasetHash is { } dh) meta["cdsr.dataset_hash"] = dh;
+        if (provenance.Run is { } run) meta["cdsr.run"] = run;
+        return TraceToOnnx.Convert(trace, provenance.Model, shapes, meta);
+    }
+}

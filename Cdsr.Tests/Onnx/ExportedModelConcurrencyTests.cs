@@ -1,0 +1,49 @@
+using Cdsr.Onnx.Runtime;
+
+namespace Cdsr.Tests.Onnx;
+
+/// <summary>8 threads x 10,000 Run calls on one session of an exported SASRec give the single-threaded scores bit for bit.</summary>
+[NonParallelizable]
+public class ExportedModelConcurrencyTests
+{
+    [Test]
+    public void EightThreadsTimesTenThousandRunsMatchSingleThreaded()
+    {
+        const int items = 50, length = 6, threads = 8, callsPerThread = 10_000, batch = 2, perRow = 4;
+        using var model = ExportTestModels.Create("sasrec", items, length, hidden: 8);
+        using var s = OnnxSession.FromBytes(ExportTestModels.ExportBytes(model, "sasrec"), new OnnxSessionOptions { IntraOpThreads = 1 });
+        var requests = Enumerable.Range(0, 32).Select(k => (
+            Hist: ExportTestModels.Histories(batch, length, items, seed: 100 + k),
+            Cand: ExportTestModels.Candidates(batch, perRow, items, seed: 200 + k))).ToArray();
+        NamedTensor[] Inputs(int k) => [
+            NamedTensor.Int64("histories", requests[k].Hist, batch, length),
+            NamedTensor.Int64("candidates", requests[k].Cand, batch, perRow)];
+        float[][] expected = Enumerable.Range(0, requests.Length).Select(k => s.Run(Inputs(k))[0].Floats.ToArray()).ToArray();
+        Assert.That(ExportTestModels.MaxAbsDiff(expected[0], ExportTestModels.TorchScores(model, requests[0].Hist, requests[0].Cand, batch)),
+            Is.LessThanOrEqualTo(1e-4f), "the single-threaded reference itself matches libtorch");
+
+        int mismatches = 0, calls = 0;
+        Exception? failure = null;
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            try
+            {
+                for (int c = 0; c < callsPerThread; c++)
+                {
+                    int k = (t * 7 + c) % requests.Length;
+                    if (!s.Run(Inputs(k))[0].Floats.SequenceEqual(expected[k])) Interlocked.Increment(ref mismatches);
+                    Interlocked.Increment(ref calls);
+                }
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        })).ToArray();
+        foreach (var w in workers) w.Start();
+        foreach (var w in workers) w.Join();
+        Assert.That(failure, Is.Null, failure?.ToString());
+        Assert.That(calls, Is.EqualTo(threads * callsPerThread));
+        Assert.That(mismatches, Is.Zero, $"{threads}x{callsPerThread} concurrent runs must equal the single-threaded results bit for bit");
+    }
+}
