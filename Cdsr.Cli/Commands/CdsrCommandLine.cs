@@ -19,6 +19,7 @@ public static class CdsrCommandLine
         TrainCommand.Create,
         EvaluateCommand.Create,
         RunsCommand.Create,
+        EmbedCommand.Create,
         ExportCommand.Create, ScoreCommand.Create,
     ];
 

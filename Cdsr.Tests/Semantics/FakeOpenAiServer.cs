@@ -18,7 +18,7 @@ internal sealed class FakeOpenAiServer : IDisposable
     public const int Dims = 6;
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
-    private int _count;
+    private int _count, _inFlight, _maxInFlight;
 
     public FakeOpenAiServer()
     {
@@ -34,6 +34,8 @@ internal sealed class FakeOpenAiServer : IDisposable
 
     public Uri Endpoint { get; }
     public int RequestCount => Volatile.Read(ref _count);
+    /// <summary>Most requests the server was answering at the same time.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
     public List<(string Path, string Body, string? Authorization)> Requests { get; } = new();
     public Func<int, string, JsonNode, (int Status, string Body, int DelayMs)?> Script { get; set; } = (_, _, _) => null;
     public Func<string, string> ChatContent { get; set; } = user => "{\"category\": \"cookware\"}";
@@ -64,6 +66,8 @@ internal sealed class FakeOpenAiServer : IDisposable
         {
             string body = await new StreamReader(ctx.Request.InputStream, Encoding.UTF8).ReadToEndAsync();
             int n = Interlocked.Increment(ref _count);
+            int now = Interlocked.Increment(ref _inFlight);
+            for (int m = Volatile.Read(ref _maxInFlight); now > m && Interlocked.CompareExchange(ref _maxInFlight, now, m) != m; m = Volatile.Read(ref _maxInFlight)) { }
             string path = ctx.Request.Url!.AbsolutePath;
             lock (Requests) Requests.Add((path, body, ctx.Request.Headers["Authorization"]));
             var json = JsonNode.Parse(body)!;
@@ -79,6 +83,7 @@ internal sealed class FakeOpenAiServer : IDisposable
             ctx.Response.StatusCode = status;
             ctx.Response.ContentType = "application/json";
             ctx.Response.ContentLength64 = bytes.Length;
+            Interlocked.Decrement(ref _inFlight);
             await ctx.Response.OutputStream.WriteAsync(bytes);
             ctx.Response.Close();
         }

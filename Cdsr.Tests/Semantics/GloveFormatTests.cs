@@ -5,6 +5,7 @@ using Cdsr.Semantics.Glove;
 namespace Cdsr.Tests.Semantics;
 
 /// <summary>The package JSON parser and the binary cache, on small documents (the real package is tested in GloveTests).</summary>
+[NonParallelizable] // one test points $CDSR_CACHE elsewhere for a moment
 public class GloveFormatTests
 {
     private const string Doc =
@@ -70,6 +71,45 @@ public class GloveFormatTests
             Assert.That(Assert.Throws<SemanticsException>(() => GloveVectors.Load(path))!.Message, Does.Contain("truncated"));
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [Test]
+    public void Package_tarball_is_streamed_without_extraction_and_a_wrong_package_is_refused_by_hash()
+    {
+        var dir = Directory.CreateTempSubdirectory("cdsr-glovepkg-").FullName;
+        var saved = Environment.GetEnvironmentVariable("CDSR_CACHE");
+        try
+        {
+            // an npm-style tarball holding the small document under the package's member name
+            var tgz = Path.Combine(dir, $"{GloveStore.PackageName}-{GloveStore.PackageVersion}.tgz");
+            using (var fs = File.Create(tgz))
+            using (var gz = new System.IO.Compression.GZipStream(fs, System.IO.Compression.CompressionLevel.Fastest))
+            using (var tar = new System.Formats.Tar.TarWriter(gz))
+            {
+                var readme = new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "package/README.md") { DataStream = new MemoryStream("hi"u8.ToArray()) };
+                tar.WriteEntry(readme);
+                var json = new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, GloveCacheBuilder.PackageMember) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(Doc)) };
+                tar.WriteEntry(json);
+            }
+            var bin = Path.Combine(dir, "out.bin");
+            var v = GloveCacheBuilder.ConvertPackage(tgz, bin);
+            Assert.That(v.Word(2), Is.EqualTo("café"));
+            Assert.That(GloveVectors.Load(bin).Vector("pan").ToArray(), Is.EqualTo(new[] { 0.5f, -1.25f }));
+
+            // GloveStore only converts the pinned package: this tarball's hash differs, so it is refused by name
+            Environment.SetEnvironmentVariable("CDSR_CACHE", dir);
+            Assert.That(GloveStore.PackagePath, Is.EqualTo(tgz));
+            var ex = Assert.Throws<SemanticsException>(() => GloveStore.Open());
+            Assert.That(ex!.Message, Does.StartWith($"{tgz}: sha256 ").And.Contain($"expected {GloveStore.PackageSha256}"));
+            File.Delete(tgz);
+            ex = Assert.Throws<SemanticsException>(() => GloveStore.Open());
+            Assert.That(ex!.Message, Does.Contain("run scripts/setup.sh"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CDSR_CACHE", saved);
+            Directory.Delete(dir, true);
+        }
     }
 
     [Test]

@@ -74,6 +74,17 @@ public class GloveTests
     }
 
     [Test]
+    public async Task A_fitted_common_component_embeds_one_text_as_it_was_embedded_in_its_corpus()
+    {
+        var titles = SemanticsTestData.LlmcdsrTitles().Take(200).Select(t => t.Title).ToArray();
+        var sif = new SifEmbedder(_glove);
+        var corpus = await sif.EmbedAsync(titles);
+        sif.FitComponent(titles);
+        var one = await sif.EmbedAsync([titles[17]]);
+        Assert.That(one.Row(0).ToArray(), Is.EqualTo(corpus.Row(17).ToArray()).Within(1e-5));
+    }
+
+    [Test]
     public async Task Sentences_about_the_same_thing_are_nearest()
     {
         string[] texts =

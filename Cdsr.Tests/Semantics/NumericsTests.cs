@@ -96,4 +96,44 @@ public class NumericsTests
         var y = PrincipalComponents.Project(x, n, 2, 2);
         Assert.That(Enumerable.Range(0, n).Average(i => y[2 * i]), Is.EqualTo(0).Within(1e-4), "projections are centred");
     }
+
+    [Test]
+    public void Tsne_keeps_separated_blobs_apart_and_is_deterministic_for_a_seed()
+    {
+        var (x, truth) = Blobs(30, 2);
+        var o = new TSneOptions { Perplexity = 10, Iterations = 1000, Seed = 5 };
+        var y = TSne.Embed(x, 90, 5, o);
+        Assert.That(y, Has.Length.EqualTo(180));
+        Assert.That(y.All(float.IsFinite));
+        // local structure: every point's nearest neighbour in the 2-D layout is from its own blob
+        int agree = 0;
+        for (int i = 0; i < 90; i++)
+        {
+            int best = -1; double bd = double.MaxValue;
+            for (int j = 0; j < 90; j++)
+            {
+                if (j == i) continue;
+                double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1], dd = dx * dx + dy * dy;
+                if (dd < bd) { bd = dd; best = j; }
+            }
+            if (truth[best] == truth[i]) agree++;
+        }
+        // global structure: blob centroids are farther apart than the blobs' own spread
+        var cx = new double[3]; var cy = new double[3];
+        for (int i = 0; i < 90; i++) { cx[truth[i]] += y[2 * i] / 30; cy[truth[i]] += y[2 * i + 1] / 30; }
+        double spread = Enumerable.Range(0, 90).Average(i => Math.Sqrt(Math.Pow(y[2 * i] - cx[truth[i]], 2) + Math.Pow(y[2 * i + 1] - cy[truth[i]], 2)));
+        double minGap = Math.Min(Math.Min(Dist(0, 1), Dist(0, 2)), Dist(1, 2));
+        double Dist(int a, int b) => Math.Sqrt(Math.Pow(cx[a] - cx[b], 2) + Math.Pow(cy[a] - cy[b], 2));
+        TestContext.Out.WriteLine($"1-NN agreement {agree}/90, mean spread {spread:F2}, smallest centroid gap {minGap:F2}");
+        Assert.That(agree, Is.EqualTo(90));
+        Assert.That(minGap, Is.GreaterThan(2 * spread));
+        Assert.That(TSne.Embed(x, 90, 5, o), Is.EqualTo(y), "same seed, same layout");
+    }
+
+    [Test]
+    public void Tsne_rejects_a_perplexity_too_large_for_the_points()
+    {
+        var e = Assert.Throws<ArgumentException>(() => TSne.Embed(new float[20 * 2], 20, 2, new TSneOptions { Perplexity = 30 }));
+        Assert.That(e!.Message, Does.Contain("perplexity 30 is too large for 20 points"));
+    }
 }

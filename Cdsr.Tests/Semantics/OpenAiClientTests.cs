@@ -73,6 +73,17 @@ public class OpenAiClientTests
     }
 
     [Test]
+    public async Task Concurrency_is_bounded_by_the_option()
+    {
+        _server.Script = (n, path, body) => { Thread.Sleep(150); return null; }; // every answer takes 150 ms
+        var e = new OpenAiEmbedder(Options(batch: 2)); // 5 batches, MaxConcurrency = 2
+        var m = await e.EmbedAsync(Texts);
+        AssertRowsAreNormalisedFakeVectors(m, Texts);
+        Assert.That(_server.RequestCount, Is.EqualTo(5));
+        Assert.That(_server.MaxInFlight, Is.EqualTo(2), "two requests overlapped, never three");
+    }
+
+    [Test]
     public async Task A_429_is_retried_and_then_succeeds()
     {
         _server.Script = (n, _, _) => n == 1 ? (429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"rate_limit\"}}", 0) : null;
@@ -93,6 +104,16 @@ public class OpenAiClientTests
         Assert.That(ex.Message, Does.Contain("HTTP 500"));
         Assert.That(ex.Message, Does.Not.Contain(Secret));
         Assert.That(_server.RequestCount, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void The_first_failed_batch_stops_the_batches_that_have_not_started()
+    {
+        _server.Script = (_, _, _) => (503, "{\"error\":{\"message\":\"overloaded\"}}", 0);
+        var e = new OpenAiEmbedder(Options(attempts: 2, batch: 2)); // 5 batches, 2 in flight
+        var ex = Assert.ThrowsAsync<SemanticsException>(() => e.EmbedAsync(Texts));
+        Assert.That(ex!.Message, Does.Contain("failed after 2 attempts").And.Contain("HTTP 503"));
+        Assert.That(_server.RequestCount, Is.LessThanOrEqualTo(4), "only the two batches in flight were tried (2 attempts each)");
     }
 
     [Test]
@@ -200,6 +221,17 @@ public class OpenAiClientTests
         Assert.That(ex.Message, Does.Contain("Sure! The category"));
         Assert.ThrowsAsync<SemanticsException>(() => chat.CompleteJsonAsync(Categorise, "Kitchen item 5 (B00X)", "Cast iron skillet"));
         Assert.That(_server.RequestCount, Is.EqualTo(2), "a failed answer was not cached");
+    }
+
+    [Test]
+    public void Chat_reply_cut_off_at_the_token_limit_is_an_error_not_a_cached_answer()
+    {
+        _server.Script = (_, path, _) => (200, FakeOpenAiServer.ChatResponse("fake-chat", "{\"category\": \"cook", 11, 4096, finish: "length"), 0);
+        var chat = new OpenAiChatClient(Options(), new SemanticCache(_cacheDir));
+        var ex = Assert.ThrowsAsync<SemanticsException>(() => chat.CompleteAsync(Categorise, "Food item 3", "Tea"));
+        Assert.That(ex!.Message, Does.StartWith("chat request for Food item 3 (template categorise@v2, model fake-chat): the reply was cut off at the token limit"));
+        Assert.That(chat.Meter.OutputTokens, Is.EqualTo(4096), "tokens paid for are counted even when the answer is unusable");
+        Assert.That(Directory.Exists(_cacheDir) ? Directory.EnumerateFiles(_cacheDir, "*.entry", SearchOption.AllDirectories).Count() : 0, Is.EqualTo(0));
     }
 
     [Test]
