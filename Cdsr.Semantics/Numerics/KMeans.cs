@@ -36,6 +36,9 @@ public static class KMeans
         int k = options.K;
         if (x.Length != (long)n * d) throw new ArgumentException($"matrix [{n}, {d}] needs {(long)n * d} values, got {x.Length}");
         if (n < k) throw new ArgumentException($"k-means with k={k} needs at least {k} points, got {n}");
+        for (int i = 0; i < n; i++)
+            if (!TensorPrimitives.IsFiniteAll(x.Slice(i * d, d)))
+                throw new ArgumentException($"k-means: row {i} has a NaN or infinite value");
         var c = new float[k * d];
         var rng = new Cdsr.Data.Evaluation.SplitMix64(options.Seed);
         // k-means++: first centre uniform, then proportional to squared distance to the nearest chosen centre
@@ -52,7 +55,7 @@ public static class KMeans
                 double u = rng.NextDouble() * total, acc = 0;
                 for (int i = 0; i < n; i++) { acc += dist[i]; if (acc > u) { pick = i; break; } }
             }
-            else pick = m; // all points coincide with chosen centres
+            else throw new ArgumentException($"k-means with k={k}: the points have only {m} distinct values, fewer than k");
             x.Slice(pick * d, d).CopyTo(c.AsSpan(m * d, d));
             for (int i = 0; i < n; i++)
             {

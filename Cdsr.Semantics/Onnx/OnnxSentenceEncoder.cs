@@ -68,8 +68,17 @@ public sealed class OnnxSentenceEncoder : ITextEmbedder, IDisposable
         var vocab = Path.Combine(directory, "vocab.txt");
         if (!File.Exists(model)) throw new SemanticsException($"{directory}: no model.onnx (export a sentence-transformers model to ONNX there)");
         var tokenizer = WordPieceTokenizer.FromFile(vocab, options.Tokenizer);
+        // The cache key covers everything that changes the vectors: the model's bytes, the vocabulary's bytes and the
+        // tokenizer options (lower-casing, truncation length, word length limit).
         string hash;
-        using (var f = File.OpenRead(model)) hash = Convert.ToHexStringLower(SHA256.HashData(f))[..16];
+        using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            sha.AppendData(File.ReadAllBytes(model));
+            sha.AppendData(File.ReadAllBytes(vocab));
+            var t = options.Tokenizer;
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"lower={t.Lowercase};max_tokens={t.MaxTokens};max_chars={t.MaxCharsPerWord}"));
+            hash = Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
+        }
         var session = OnnxSession.FromFile(model, options.Session);
         try { return new OnnxSentenceEncoder(session, tokenizer, $"{Path.GetFileName(Path.GetFullPath(directory).TrimEnd('/'))}@{hash}", options); }
         catch { session.Dispose(); throw; }

@@ -35,7 +35,7 @@ public sealed class OpenAiChatClient
     }
 
     public UsageMeter Meter { get; }
-    private string Model => $"{_options.ChatModel}@{_options.Endpoint.Host}";
+    private string Model => $"{_options.ChatModel}@{_options.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/')}";
 
     /// <summary>Asks <paramref name="template"/> about one item; <paramref name="requestLabel"/> (e.g. "Food item 17
     /// (B000123)") names the request in errors.</summary>

@@ -36,7 +36,7 @@ public sealed class OpenAiEmbedder : ITextEmbedder
     };
 
     public string Provider => "openai";
-    public string Model => $"{_options.EmbeddingModel}@{_options.Endpoint.Host}{(_options.Dimensions is { } d ? $"/d{d}" : "")}";
+    public string Model => $"{_options.EmbeddingModel}@{_options.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/')}{(_options.Dimensions is { } d ? $"/d{d}" : "")}";
     public int Dimension => _dimension;
     public UsageMeter Meter { get; }
 

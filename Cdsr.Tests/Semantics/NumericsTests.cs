@@ -43,6 +43,16 @@ public class NumericsTests
     }
 
     [Test]
+    public void KMeans_names_a_non_finite_row_and_refuses_fewer_distinct_points_than_clusters()
+    {
+        var x = new float[] { 0, 0, 1, 1, float.NaN, 2, 3, 3 };
+        var e = Assert.Throws<ArgumentException>(() => KMeans.Fit(x, 4, 2, new KMeansOptions { K = 2 }));
+        Assert.That(e!.Message, Does.Contain("row 2"));
+        e = Assert.Throws<ArgumentException>(() => KMeans.Fit(new float[] { 1, 1, 1, 1, 1, 1 }, 3, 2, new KMeansOptions { K = 2 }));
+        Assert.That(e!.Message, Does.Contain("only 1 distinct"));
+    }
+
+    [Test]
     public void Purity_matches_a_hand_count()
     {
         // cluster 0: classes {0,0,1} -> 2; cluster 1: {1,1,0,1} -> 3; purity 5/7

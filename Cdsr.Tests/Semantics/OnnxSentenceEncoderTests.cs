@@ -104,6 +104,12 @@ public class OnnxSentenceEncoderTests
             using var enc = OnnxSentenceEncoder.FromDirectory(dir);
             Assert.That(enc.Model, Does.Match(@"^cdsr-onnxenc-\w+@[0-9a-f]{16}$"), "the model name carries the file's hash, so caches follow model changes");
             Assert.That(enc.Tokenizer.VocabularySize, Is.EqualTo(Vocab.Length));
+            // Everything that changes the vectors changes the cache key: the vocabulary and the tokenizer options too.
+            using var truncated = OnnxSentenceEncoder.FromDirectory(dir, new OnnxEncoderOptions { Tokenizer = new WordPieceOptions { MaxTokens = 8 } });
+            Assert.That(truncated.Model, Is.Not.EqualTo(enc.Model));
+            File.WriteAllLines(Path.Combine(dir, "vocab.txt"), Vocab.Reverse());
+            using var reordered = OnnxSentenceEncoder.FromDirectory(dir);
+            Assert.That(reordered.Model, Is.Not.EqualTo(enc.Model));
         }
         finally { Directory.Delete(dir, true); }
     }
