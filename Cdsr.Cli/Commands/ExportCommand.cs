@@ -36,6 +36,7 @@ public static class ExportCommand
                 var onnx = RecommenderOnnx.Export(model, new RecommenderProvenance
                 {
                     Model = config.Model, Dataset = config.DataName, DatasetHash = config.DataHash, Run = folder.Directory,
+                    ItemIds = ExternalIds(dataset),
                 });
                 onnx.Save(path);
                 context.Out.WriteLine($"{config.Model} ({config.DataName}, {dataset.SharedItemCount} items, L = {model.MaxLength}) -> {path} " +
@@ -48,5 +49,18 @@ public static class ExportCommand
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Each shared item id's original id (ASIN, source id), or null when an item has none.</summary>
+    private static string[]? ExternalIds(Cdsr.Data.Model.CdsrDataset dataset)
+    {
+        var ids = new string[dataset.SharedItemCount];
+        for (int s = 1; s <= ids.Length; s++)
+        {
+            var (domain, item) = dataset.FromSharedId(s);
+            if (dataset.Vocabulary(domain)[item].OriginalId is not { } id) return null;
+            ids[s - 1] = id;
+        }
+        return ids;
     }
 }

@@ -18,6 +18,8 @@ public sealed record RecommenderProvenance
     public string? DatasetHash { get; init; }
     /// <summary>The run folder the weights came from.</summary>
     public string? Run { get; init; }
+    /// <summary>External item ids (e.g. ASINs), entry i naming item id i + 1; lets scorers take and return them.</summary>
+    public IReadOnlyList<string>? ItemIds { get; init; }
 }
 
 /// <summary>
@@ -28,7 +30,8 @@ public sealed record RecommenderProvenance
 ///          candidates int64 [batch, candidates]  item ids to score per row (1..item_count)
 /// output   scores     float [batch, candidates]  higher = more likely next
 /// metadata cdsr.format = "cdsr-recommender", cdsr.version = "1", cdsr.model, cdsr.item_count, cdsr.max_length,
-///          cdsr.dataset, cdsr.dataset_hash, cdsr.run (when known)
+///          cdsr.dataset, cdsr.dataset_hash, cdsr.run (when known), cdsr.item_ids (JSON array of external ids, entry i
+///          naming item id i + 1, when known)
 /// </code>
 /// Batch and candidate axes are dynamic. The history axis is fixed at MaxLength: the trainer feeds every model
 /// left-padded MaxLength histories and SASRec's positional table has exactly MaxLength rows, so a fixed L is exact;
@@ -77,6 +80,11 @@ public static class RecommenderOnnx
         if (provenance.Dataset is { } d) meta["cdsr.dataset"] = d;
         if (provenance.DatasetHash is { } dh) meta["cdsr.dataset_hash"] = dh;
         if (provenance.Run is { } run) meta["cdsr.run"] = run;
+        if (provenance.ItemIds is { } ids)
+        {
+            if (ids.Count != n) throw new ArgumentException($"provenance: {ids.Count} external item ids for a model of {n} items");
+            meta["cdsr.item_ids"] = System.Text.Json.JsonSerializer.Serialize(ids);
+        }
         return TraceToOnnx.Convert(trace, provenance.Model, shapes, meta);
     }
 }

@@ -129,6 +129,25 @@ public class ExportScoreCliTests
     }
 
     [Test]
+    public void ExternalItemIdsAreAcceptedAndReturned()
+    {
+        var onnx = Export("sasrec");
+        var input = Path.Combine(_root, "external.jsonl");
+        File.WriteAllLines(input, ["{\"user\":\"x\",\"history\":[\"Food-3\",4,\"Kitchen-2\"],\"candidates\":[\"Kitchen-1\",\"Food-9\",12]}"]);
+        var r = Cli("score", "--model", onnx, "--input", input, "--top", "3");
+        Assert.That(r.Code, Is.Zero, r.Err);
+        var top = JsonNode.Parse(r.Out.Trim())!["top"]!.AsArray();
+        var byItem = top.ToDictionary(t => t!["item"]!.GetValue<long>(), t => t!["id"]!.GetValue<string>());
+        Assert.That(byItem, Is.EquivalentTo(new Dictionary<long, string> { [31] = "Kitchen-1", [9] = "Food-9", [12] = "Food-12" }));
+        var expected = TorchScores("sasrec", [3, 4, 32], [31, 9, 12]);
+        Assert.That(top.Select(t => t!["score"]!.GetValue<float>()), Is.EqualTo(expected.OrderDescending()).Within(1e-4));
+
+        File.WriteAllLines(input, ["{\"history\":[\"Food-99\"],\"candidates\":[1]}"]);
+        AssertOneLineError(Cli("score", "--model", onnx, "--input", input), 1,
+            "line 1: history[0]: unknown item \"Food-99\" (not in this sasrec model's vocabulary of 55 items)");
+    }
+
+    [Test]
     public void ErrorsAreOneLineAndNameTheLineFieldAndId()
     {
         var onnx = Export("gru4rec");
