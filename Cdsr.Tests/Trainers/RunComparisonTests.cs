@@ -36,4 +36,19 @@ public class RunComparisonTests
         var gruLine = text.Split('\n').Single(l => l.StartsWith("| gru4rec (mixed)"));
         Assert.That(gruLine, Does.EndWith(" 4.00 |").And.Not.Contain("±"), "one run has no spread to show");
     }
+
+    [Test]
+    public void Test_max_table_reads_the_traced_maximum_and_refuses_runs_without_it()
+    {
+        var plain = Run("sasrec", 1, 0.02, 0.04);
+        MetricSet Set(double v) => new(10, new Dictionary<string, double> { ["NDCG@10"] = v, ["HR@10"] = 2 * v, ["MRR"] = v / 2 });
+        var max = new EvaluationResult("test", "999 negatives, max over epochs", Set(0.05),
+            new Dictionary<string, MetricSet> { ["Food"] = Set(0.03), ["Kitchen"] = Set(0.07) });
+        var traced = plain with { TestMaxOverEpochs = max };
+        var table = RunComparison.Build([traced], ["NDCG@10"], ComparedSplit.TestMaxOverEpochs);
+        Assert.That(table.Rows[0].Cells[("Kitchen", "NDCG@10")].Mean, Is.EqualTo(0.07));
+        Assert.That(RunComparison.Build([traced], ["NDCG@10"], ComparedSplit.Test).Rows[0].Cells[("Kitchen", "NDCG@10")].Mean, Is.EqualTo(0.04));
+        var e = Assert.Throws<CdsrRunException>(() => RunComparison.Build([traced, Run("gru4rec", 2, 0.01, 0.02)], ["NDCG@10"], ComparedSplit.TestMaxOverEpochs));
+        Assert.That(e!.Message, Does.Contain("/runs/gru4rec2").And.Contain("trace_test"));
+    }
 }

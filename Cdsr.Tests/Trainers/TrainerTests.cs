@@ -77,6 +77,34 @@ public class TrainerTests
     }
 
     [Test]
+    public void Tracing_the_test_split_changes_nothing_and_reports_each_metrics_maximum_over_epochs()
+    {
+        var data = TinyDatasets.Planted(users: 120);
+        var plain = Run(data, "plain", Small(epochs: 4));
+        var traced = Run(data, "traced", Small(epochs: 4) with { TraceTest = true });
+        // The diagnostic evaluates without gradients or random draws: training, selection and the test figure are unchanged.
+        Assert.That(Losses(traced), Is.EqualTo(Losses(plain)));
+        Assert.That(Result(traced)["best_epoch"]!.GetValue<int>(), Is.EqualTo(Result(plain)["best_epoch"]!.GetValue<int>()));
+        Assert.That(Result(traced)["test"]!.ToJsonString(), Is.EqualTo(Result(plain)["test"]!.ToJsonString()));
+        Assert.That(Result(plain)["test_max_over_epochs"], Is.Null);
+
+        var traces = File.ReadLines(Path.Combine(traced, "metrics.jsonl")).Select(l => JsonNode.Parse(l)!.AsObject())
+            .Where(o => o["test_trace"] is not null).Select(o => EvaluationResult.FromJson(o["test_trace"]!.AsObject())).ToList();
+        Assert.That(traces, Has.Count.EqualTo(4));
+        var max = EvaluationResult.FromJson(Result(traced)["test_max_over_epochs"]!.AsObject());
+        foreach (var metric in new[] { "HR@1", "HR@10", "NDCG@10", "MRR" })
+        {
+            Assert.That(max.Overall[metric], Is.EqualTo(traces.Max(t => t.Overall[metric])), metric);
+            foreach (var domain in max.PerDomain.Keys)
+                Assert.That(max.PerDomain[domain][metric], Is.EqualTo(traces.Max(t => t.PerDomain[domain][metric])), $"{domain} {metric}");
+        }
+        // The selected checkpoint's test score is one of the traced epochs' scores, so it never exceeds the maximum.
+        var test = EvaluationResult.FromJson(Result(traced)["test"]!.AsObject());
+        Assert.That(test.Overall["NDCG@10"], Is.LessThanOrEqualTo(max.Overall["NDCG@10"]));
+        Assert.That(traces.Select(t => t.Overall["NDCG@10"]), Does.Contain(test.Overall["NDCG@10"]));
+    }
+
+    [Test]
     public void Sasrec_learns_a_planted_successor_task_far_better_than_popularity()
     {
         // Food items follow a fixed cycle: on the Food sequence the next item is a function of the last one.

@@ -44,6 +44,7 @@ public static class ModelCatalog
     [
         new("sasrec", "SASRec (Kang & McAuley 2018): causal self-attention", new SasRecOptions(), (o, n) => new SasRec((SasRecOptions)o, n)),
         new("gru4rec", "GRU4Rec (Hidasi et al. 2016): GRU over the sequence", new Gru4RecOptions(), (o, n) => new Gru4Rec((Gru4RecOptions)o, n)),
+        new("cdsrnp", "CDSRNP (Li et al. 2024): neural-process meta-learning over overlapped users' support sets", new CdsrNpOptions(), (o, n) => new CdsrNp((CdsrNpOptions)o, n)),
     ];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);

@@ -8,7 +8,9 @@ using Cdsr.Trainers.Training;
 namespace Cdsr.Trainers.Runs;
 
 /// <summary>The finished result of one run folder, as <c>cdsr runs compare</c> reads it.</summary>
-public sealed record RunSummary(string Directory, RunConfig Config, long Seed, int BestEpoch, EvaluationResult Valid, EvaluationResult Test)
+/// <param name="TestMaxOverEpochs">Only for runs trained with trace_test: each test metric's maximum over epochs (diagnostic).</param>
+public sealed record RunSummary(string Directory, RunConfig Config, long Seed, int BestEpoch, EvaluationResult Valid, EvaluationResult Test,
+    EvaluationResult? TestMaxOverEpochs = null)
 {
     /// <summary>Reads config.json and result.json of <paramref name="directory"/>; a missing or corrupt file is a
     /// <see cref="CdsrRunException"/> naming it.</summary>
@@ -23,13 +25,26 @@ public sealed record RunSummary(string Directory, RunConfig Config, long Seed, i
                 result["seed"]?.GetValue<long>() ?? throw new FormatException("missing field 'seed'"),
                 result["best_epoch"]?.GetValue<int>() ?? throw new FormatException("missing field 'best_epoch'"),
                 EvaluationResult.FromJson(result["valid"] as JsonObject ?? throw new FormatException("missing object 'valid'")),
-                EvaluationResult.FromJson(result["test"] as JsonObject ?? throw new FormatException("missing object 'test'")));
+                EvaluationResult.FromJson(result["test"] as JsonObject ?? throw new FormatException("missing object 'test'")),
+                result["test_max_over_epochs"] is JsonObject m ? EvaluationResult.FromJson(m) : null);
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException)
         {
             throw new CdsrRunException($"{folder.ResultPath}: {e.Message}");
         }
     }
+}
+
+/// <summary>Which metrics of a run a comparison shows.</summary>
+public enum ComparedSplit
+{
+    /// <summary>The test split, scored once with the validation-selected checkpoint.</summary>
+    Test = 0,
+    /// <summary>The validation split of the selected checkpoint.</summary>
+    Valid = 1,
+    /// <summary>Diagnostic: each test metric's maximum over epochs (runs trained with trace_test), the figure AMID's and
+    /// CDSRNP's code report; optimistic because the test split selects the epoch.</summary>
+    TestMaxOverEpochs = 2,
 }
 
 /// <summary>One row of a comparison: the runs of one model, view and dataset, with mean and sample standard deviation
@@ -53,12 +68,23 @@ public sealed class RunComparison
     public IReadOnlyList<string> Metrics { get; }
     public IReadOnlyList<ComparisonRow> Rows { get; }
 
-    public static RunComparison Build(IReadOnlyList<RunSummary> runs, IReadOnlyList<string> metrics, bool useValid = false)
+    public static RunComparison Build(IReadOnlyList<RunSummary> runs, IReadOnlyList<string> metrics, bool useValid = false) =>
+        Build(runs, metrics, useValid ? ComparedSplit.Valid : ComparedSplit.Test);
+
+    public static RunComparison Build(IReadOnlyList<RunSummary> runs, IReadOnlyList<string> metrics, ComparedSplit split)
     {
         if (runs.Count == 0) throw new ArgumentException("no runs to compare");
+        if (split == ComparedSplit.TestMaxOverEpochs && runs.FirstOrDefault(r => r.TestMaxOverEpochs is null) is { } missing)
+            throw new CdsrRunException($"{missing.Directory}: the run was not trained with trace_test=true, so it has no test maximum over epochs");
+        EvaluationResult Pick(RunSummary r) => split switch
+        {
+            ComparedSplit.Valid => r.Valid,
+            ComparedSplit.TestMaxOverEpochs => r.TestMaxOverEpochs!,
+            _ => r.Test,
+        };
         var domains = new List<string>();
         foreach (var r in runs)
-            foreach (var d in (useValid ? r.Valid : r.Test).PerDomain.Keys)
+            foreach (var d in Pick(r).PerDomain.Keys)
                 if (!domains.Contains(d)) domains.Add(d);
         bool manyData = runs.Select(r => r.Config.DataHash).Distinct().Count() > 1;
         var rows = new List<ComparisonRow>();
@@ -71,7 +97,7 @@ public sealed class RunComparison
             foreach (var d in domains)
                 foreach (var m in metrics)
                 {
-                    var values = g.Select(r => (useValid ? r.Valid : r.Test).PerDomain.TryGetValue(d, out var s) && s.Values.TryGetValue(m, out var v) ? v : double.NaN)
+                    var values = g.Select(r => Pick(r).PerDomain.TryGetValue(d, out var s) && s.Values.TryGetValue(m, out var v) ? v : double.NaN)
                         .Where(v => !double.IsNaN(v)).ToArray();
                     if (values.Length == 0) continue;
                     double mean = values.Average();

@@ -94,6 +94,7 @@ public sealed class Trainer
         manual_seed(opt.Seed);
         var spec = ModelCatalog.Get(_config.Model);
         using var model = spec.Create(_config.ModelOptions, data.ItemCount);
+        (model as IEpisodicModel)?.Attach(data);
         using var optimizer = CreateOptimizer(model, opt);
         var evalOptions = new EvaluationOptions { Cutoffs = opt.Cutoffs, BatchSize = opt.EvalBatchSize };
         bool hasValid = data.EvalExamples(SplitPart.Valid).Count > 0;
@@ -114,9 +115,9 @@ public sealed class Trainer
         {
             int epoch = state.Epoch + 1;
             var epochClock = Stopwatch.StartNew();
-            double loss = TrainEpoch(model, optimizer, data, opt, epoch);
+            var (loss, samples) = TrainEpoch(model, optimizer, data, opt, epoch);
             double trainSeconds = epochClock.Elapsed.TotalSeconds;
-            EvaluationResult? valid = null;
+            EvaluationResult? valid = null, traced = null;
             bool improved = false;
             if (epoch % opt.EvalEvery == 0 || epoch == opt.Epochs)
             {
@@ -132,6 +133,7 @@ public sealed class Trainer
                         metadata: new Dictionary<string, string> { ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture) });
                 }
                 else state.BadEvals++;
+                if (opt.TraceTest) traced = Evaluator.Evaluate(model, data, SplitPart.Test, evalOptions);
             }
             state.Epoch = epoch;
             if (opt.Patience > 0 && state.BadEvals >= opt.Patience)
@@ -144,7 +146,7 @@ public sealed class Trainer
                 state.Finished = true;
                 state.StopReason = "max epochs";
             }
-            var record = new EpochRecord(epoch, loss, epochClock.Elapsed.TotalSeconds, data.TrainSequences.Count / Math.Max(trainSeconds, 1e-9), valid, improved);
+            var record = new EpochRecord(epoch, loss, epochClock.Elapsed.TotalSeconds, samples / Math.Max(trainSeconds, 1e-9), valid, improved);
             var line = new JsonObject
             {
                 ["epoch"] = epoch,
@@ -152,11 +154,13 @@ public sealed class Trainer
                 ["seconds"] = record.Seconds,
                 ["sequences_per_second"] = record.SequencesPerSecond,
             };
+            if (model is IEpisodicModel episodic) line["episodes_per_second"] = episodic.EpisodeCount / Math.Max(trainSeconds, 1e-9);
             if (valid is not null)
             {
                 line["valid"] = valid.ToJson();
                 line["improved"] = improved;
             }
+            if (traced is not null) line["test_trace"] = traced.ToJson();
             folder.AppendMetrics(line);
             Checkpoint.Save(folder.LastCheckpoint, model, optimizer, metadata: state.ToMetadata());
             seconds += record.Seconds;
@@ -184,40 +188,70 @@ public sealed class Trainer
             ["valid"] = bestValid.ToJson(),
             ["test"] = test.ToJson(),
         };
+        if (opt.TraceTest) result["test_max_over_epochs"] = MaxOverEpochs(folder).ToJson();
         folder.WriteResult(result);
         folder.AppendMetrics(new JsonObject { ["event"] = "test", ["epoch"] = state.BestEpoch, ["test"] = test.ToJson() });
         _observer.Message($"best epoch {state.BestEpoch} ({state.StopReason}), {clock.Elapsed.TotalSeconds:0.0}s");
         return new TrainingOutcome(true, state.Epoch, state.BestEpoch, state.StopReason, bestValid, test);
     }
 
-    private double TrainEpoch(SequentialRecommender model, Optimizer optimizer, SequenceData data, TrainerOptions opt, int epoch)
+    /// <summary>One epoch of optimizer steps; returns the mean loss and the samples seen (sequences, or an episodic
+    /// model's query samples).</summary>
+    private (double Loss, int Samples) TrainEpoch(SequentialRecommender model, Optimizer optimizer, SequenceData data, TrainerOptions opt, int epoch)
     {
         model.train();
-        int batches = data.BatchCount(opt.BatchSize);
+        var episodic = model as IEpisodicModel;
+        int batches = episodic?.EpisodeCount ?? data.BatchCount(opt.BatchSize);
         _observer.EpochStarted(epoch, opt.Epochs, batches);
         double total = 0;
         int b = 0;
         var clock = Stopwatch.StartNew();
         int seen = 0;
-        foreach (var batch in data.TrainBatches(opt.BatchSize, unchecked((ulong)opt.Seed), epoch))
+        ulong seed = unchecked((ulong)opt.Seed);
+        // A unit of work: a next-item batch, or an episode of an episodic model (which supplies its own loss).
+        var units = episodic is null
+            ? data.TrainBatches(opt.BatchSize, seed, epoch).Select(x => ((IDisposable)x, x.Sequences, (Func<Tensor>)(() => model.Loss(x))))
+            : episodic.Episodes(seed, epoch).Select(x => ((IDisposable)x, x.Samples, (Func<Tensor>)(() => episodic.EpisodeLoss(x))));
+        foreach (var (batch, count, lossOf) in units)
         {
             using (batch)
             using (NewDisposeScope())
             {
                 optimizer.zero_grad();
-                var loss = model.Loss(batch);
+                var loss = lossOf();
                 loss.backward();
                 if (opt.ClipGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), opt.ClipGradNorm);
                 optimizer.step();
                 double value = loss.item<float>();
                 if (double.IsNaN(value)) throw new CdsrRunException($"epoch {epoch} batch {b + 1}: the training loss is NaN (try a lower learning rate)");
                 total += value;
-                seen += batch.Sequences;
+                seen += count;
             }
             b++;
             _observer.BatchCompleted(epoch, b, batches, total / b, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
         }
-        return total / Math.Max(b, 1);
+        return (total / Math.Max(b, 1), seen);
+    }
+
+    /// <summary>Each (domain, metric) maximised independently over the "test_trace" lines of metrics.jsonl, as AMID's and
+    /// CDSRNP's code report test results (diagnostic; see <see cref="TrainerOptions.TraceTest"/>).</summary>
+    private static EvaluationResult MaxOverEpochs(RunFolder folder)
+    {
+        EvaluationResult? max = null;
+        foreach (var line in folder.ReadMetrics())
+        {
+            if (line["test_trace"] is not JsonObject o) continue;
+            var r = EvaluationResult.FromJson(o);
+            max = max is null ? r with { Mode = r.Mode + ", max over epochs" } : max with
+            {
+                Overall = Max(max.Overall, r.Overall),
+                PerDomain = max.PerDomain.ToDictionary(kv => kv.Key, kv => r.PerDomain.TryGetValue(kv.Key, out var m) ? Max(kv.Value, m) : kv.Value),
+            };
+        }
+        return max ?? throw new CdsrRunException($"{folder.MetricsPath}: trace_test is on but no test_trace line was logged");
+
+        static MetricSet Max(MetricSet a, MetricSet b) =>
+            a with { Values = a.Values.ToDictionary(kv => kv.Key, kv => b.Values.TryGetValue(kv.Key, out var v) ? Math.Max(kv.Value, v) : kv.Value) };
     }
 
     private static Optimizer CreateOptimizer(SequentialRecommender model, TrainerOptions o) => o.Optimizer switch

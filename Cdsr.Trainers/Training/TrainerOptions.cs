@@ -37,6 +37,11 @@ public sealed record TrainerOptions
     public long Seed { get; init; } = 42;
     /// <summary>Instances scored per evaluation batch.</summary>
     public int EvalBatchSize { get; init; } = 256;
+    /// <summary>Diagnostic only (default off): also evaluate the test split after every validation, log it as
+    /// "test_trace" in metrics.jsonl and write each metric's maximum over epochs to result.json. It is never used for
+    /// selection; it measures how optimistic the "best epoch on the test file" figure that AMID's and CDSRNP's code
+    /// report is, next to the validation-selected test figure.</summary>
+    public bool TraceTest { get; init; }
 
     public void Validate()
     {
