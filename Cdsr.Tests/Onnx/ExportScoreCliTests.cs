@@ -24,11 +24,16 @@ public class ExportScoreCliTests
         _root = Directory.CreateTempSubdirectory("cdsr-cli-export-").FullName;
         var data = Path.Combine(_root, "data");
         DatasetStore.Write(TinyDatasets.Planted(users: 40), data);
-        foreach (var model in new[] { "sasrec", "gru4rec" })
+        foreach (var model in new[] { "sasrec", "gru4rec", "cdsrnp" })
         {
             var run = Path.Combine(_root, model);
-            var r = Cli("train", "--model", model, "--data", data, "--out", run, "--epochs", "1", "--max-length", "8", "--batch-size", "32", "--quiet",
-                "--set", model == "sasrec" ? "hidden_size=16" : "embedding_size=16", "--set", "hidden_size=16");
+            string[] sets = model switch
+            {
+                "sasrec" => ["--set", "hidden_size=16"],
+                "gru4rec" => ["--set", "embedding_size=16", "--set", "hidden_size=16"],
+                _ => ["--set", "hidden_size=16", "--set", "domain_length=4", "--set", "support_size=6", "--set", "query_positives=4"],
+            };
+            var r = Cli(["train", "--model", model, "--data", data, "--out", run, "--epochs", "1", "--max-length", "8", "--batch-size", "32", "--quiet", .. sets]);
             Assert.That(r.Code, Is.Zero, r.Err);
             Runs[model] = run;
         }
@@ -77,6 +82,7 @@ public class ExportScoreCliTests
 
     [TestCase("sasrec")]
     [TestCase("gru4rec")]
+    [TestCase("cdsrnp")]
     public void ExportThenScoreMatchesTheCheckpoint(string model)
     {
         var onnx = Export(model);
