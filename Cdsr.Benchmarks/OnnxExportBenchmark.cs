@@ -50,6 +50,7 @@ public abstract class ScoringBenchmarkBase
     [GlobalSetup]
     public void Setup()
     {
+        Cdsr.Trainers.Training.TorchRuntime.Apply();  // the settings (threads, heap retention) the trainer and evaluator run libtorch under
         manual_seed(1);
         model = new SasRec(new SasRecOptions(), Items);
         model.eval();

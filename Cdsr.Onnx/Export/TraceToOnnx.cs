@@ -438,14 +438,13 @@ public sealed class TraceToOnnx
     }
 
     /// <summary>libtorch stacks gate rows as (r, z, n); ONNX as (z, r, h).</summary>
-    private static float[] ReorderGates(float[] w, int hidden)
+    private static float[] ReorderGates(float[] w)
     {
         int block = w.Length / 3;
         var r = new float[w.Length];
         Array.Copy(w, block, r, 0, block);      // z
         Array.Copy(w, 0, r, block, block);      // r
         Array.Copy(w, 2 * block, r, 2 * block, block); // n
-        _ = hidden;
         return r;
     }
 
@@ -471,12 +470,12 @@ public sealed class TraceToOnnx
             var inputs = new List<string>
             {
                 x,
-                Floats($"gru_W_l{k}", ReorderGates(wIh, H), 1, 3 * H, inSize),
-                Floats($"gru_R_l{k}", ReorderGates(wHh, H), 1, 3 * H, H),
+                Floats($"gru_W_l{k}", ReorderGates(wIh), 1, 3 * H, inSize),
+                Floats($"gru_R_l{k}", ReorderGates(wHh), 1, 3 * H, H),
             };
             if (bias)
             {
-                var b = ReorderGates(FloatData(n.Inputs[at + 2], "gru bias_ih"), H).Concat(ReorderGates(FloatData(n.Inputs[at + 3], "gru bias_hh"), H)).ToArray();
+                var b = ReorderGates(FloatData(n.Inputs[at + 2], "gru bias_ih")).Concat(ReorderGates(FloatData(n.Inputs[at + 3], "gru bias_hh"))).ToArray();
                 inputs.Add(Floats($"gru_B_l{k}", b, 1, 6 * H));
             }
             else inputs.Add("");

@@ -169,6 +169,14 @@ public class ExportScoreCliTests
         AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--top", "0"), 2, "--top: must be >= 1, got 0");
         AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--candidates", "nope.json"), 2, "--candidates: nope.json: file not found");
         AssertOneLineError(Cli("export", "--run", Path.Combine(_root, "norun"), "--out", Path.Combine(_root, "x.onnx")), 1, "norun: run folder not found");
+        AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--threads", "-1"), 2, "--threads: must be >= 0, got -1");
+        var empty = Path.Combine(_root, "empty.json");
+        File.WriteAllText(empty, "[]");
+        AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--candidates", empty), 1, $"--candidates: {empty}: the list is empty");
+        File.WriteAllText(empty, "{\"a\": 1}");
+        AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--candidates", empty), 1, $"--candidates: {empty}: expected one JSON array of integer item ids");
+        File.WriteAllText(empty, "[1, 99]");
+        AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--candidates", empty), 1, "--candidates: candidates: unknown item id 99");
     }
 
     [Test]
