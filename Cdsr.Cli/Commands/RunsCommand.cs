@@ -18,10 +18,12 @@ public static class RunsCommand
             DefaultValueFactory = _ => "test",
         };
         CliValidation.OneOf(split, "test", "valid", "test-max");
+        var groups = new Option<bool>("--user-groups") { Description = "Also show each domain's single-domain and overlapped users (CDSRNP's Table 4)" };
         var compare = new Command("compare", "Compare finished runs: mean ± std per model over seeds");
         compare.Arguments.Add(runs);
         compare.Options.Add(metrics);
         compare.Options.Add(split);
+        compare.Options.Add(groups);
         compare.SetAction(p =>
         {
             var summaries = p.GetValue(runs)!.Select(d => TrainCommand.Guard(() => RunSummary.Load(d.FullName))).ToList();
@@ -31,7 +33,7 @@ public static class RunsCommand
             foreach (var m in names)
                 if (!known.Contains(m)) throw new CliException($"--metrics: '{m}' was not computed by these runs (have {string.Join(", ", known)})", 2);
             var which = p.GetValue(split) switch { "valid" => ComparedSplit.Valid, "test-max" => ComparedSplit.TestMaxOverEpochs, _ => ComparedSplit.Test };
-            var table = TrainCommand.Guard(() => RunComparison.Build(summaries, names, which));
+            var table = TrainCommand.Guard(() => RunComparison.Build(summaries, names, which, p.GetValue(groups)));
             context.Out.WriteLine(which == ComparedSplit.TestMaxOverEpochs
                 ? "test metrics (%), each metric's maximum over epochs (diagnostic: the test split picks the epoch, never use it to select), mean ± sample std over runs"
                 : $"{p.GetValue(split)} metrics (%), mean ± sample std over runs");

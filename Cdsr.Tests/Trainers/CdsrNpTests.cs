@@ -150,6 +150,8 @@ public class CdsrNpTests
             using var grad = no_grad();
             var first = model.Score(histories, candidates).data<float>();
             Assert.That(model.Score(histories, candidates).data<float>(), Is.EqualTo(first), "scoring twice");
+            var (supportF, supportMu) = model.InferenceSupport();
+            Assert.That(model.Score(histories, candidates, supportF, supportMu).data<float>(), Is.EqualTo(first), "support representations taken once");
             return first;
         }
         var a = Scores(Small);
@@ -157,6 +159,35 @@ public class CdsrNpTests
         Assert.That(a.All(float.IsFinite), Is.True);
         Assert.That(Scores(Small), Is.EqualTo(a), "same weights and support seed");
         Assert.That(Scores(Small with { InferenceSupportSeed = 7 }), Is.Not.EqualTo(a), "another support sample changes mu_s and f_s");
+    }
+
+    [Test]
+    public void A_model_loaded_from_a_checkpoint_scores_alike_without_being_attached()
+    {
+        var data = SequenceData.Build(Mixed(), SequenceView.Mixed, 10);
+        var path = Path.Combine(Path.GetTempPath(), $"cdsrnp-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var scope = NewDisposeScope();
+            var histories = data.PadHistories(data.EvalExamples(SplitPart.Valid).Select(x => x.History).ToList());
+            var candidates = arange(1, data.ItemCount + 1);
+            using var trained = Attached(Small, data);
+            trained.eval();
+            var expected = trained.Score(histories, candidates).data<float>();
+            Cdsr.Torch.Serialization.Checkpoint.Save(path, trained, include_rng: false);
+            manual_seed(77);
+            using var loaded = new CdsrNp(Small, data.ItemCount);   // as 'cdsr evaluate' builds it: no Attach
+            var e = Assert.Throws<InvalidOperationException>(() => loaded.Score(histories, candidates));
+            Assert.That(e!.Message, Does.Contain("call Attach(data) or load a checkpoint"));
+            Cdsr.Torch.Serialization.Checkpoint.Load(path, loaded, restore_rng: false);
+            loaded.eval();
+            Assert.That(loaded.Score(histories, candidates).data<float>(), Is.EqualTo(expected),
+                "the item->domain map and the inference support set travel in the checkpoint");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Test]

@@ -86,6 +86,33 @@ public class EvaluatorTests
     }
 
     [Test]
+    public void User_groups_split_each_domain_by_whether_the_history_touches_the_other_domain()
+    {
+        using var model = new FixedScoreModel(Scores, 4);
+        // u0, u1: Food targets, Food-only histories; u2: Kitchen, Kitchen-only; u3: Kitchen target after A1 and B4.
+        foreach (var view in new[] { SequenceView.Mixed, SequenceView.B })
+        {
+            var r = Evaluator.Evaluate(model, SequenceData.Build(Fixture(), view, 4), SplitPart.Test, new EvaluationOptions { Cutoffs = [2] });
+            var g = r.UserGroups!;
+            // u3 counts as overlapped under view B too, although the model only sees its Kitchen item B4.
+            Assert.That(g["Kitchen, single-domain users"].Count, Is.EqualTo(1), view.Name());
+            Assert.That(g["Kitchen, single-domain users"]["HR@2"], Is.EqualTo(1.0), "u2 ranks 1");
+            Assert.That(g["Kitchen, overlapped users"].Count, Is.EqualTo(1));
+            Assert.That(g["Kitchen, overlapped users"]["HR@2"], Is.EqualTo(0.0), "u3 ranks 2");
+            Assert.That(g.ContainsKey("Food, overlapped users"), Is.False, "empty groups are left out");
+            if (view == SequenceView.Mixed)
+            {
+                Assert.That(g["Food, single-domain users"].Count, Is.EqualTo(2));
+                Assert.That(g["Food, single-domain users"]["MRR"], Is.EqualTo(r.PerDomain["Food"]["MRR"]));
+            }
+            else Assert.That(g.Keys.Any(k => k.StartsWith("Food")), Is.False, "view B evaluates Kitchen targets only");
+            var back = EvaluationResult.FromJson(r.ToJson());
+            Assert.That(back.UserGroups!.Keys, Is.EquivalentTo(g.Keys));
+            Assert.That(r.Format(), Does.Contain("Kitchen, overlapped users"));
+        }
+    }
+
+    [Test]
     public void Full_ranking_ranks_against_the_whole_target_domain()
     {
         // Target exclusion: u0 0.1 below all 4 other Food items (rank 4); u1 rank 0; u2 0.8 ties B3, above 0.2 and 0.4

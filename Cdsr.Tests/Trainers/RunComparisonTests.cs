@@ -51,4 +51,18 @@ public class RunComparisonTests
         var e = Assert.Throws<CdsrRunException>(() => RunComparison.Build([traced, Run("gru4rec", 2, 0.01, 0.02)], ["NDCG@10"], ComparedSplit.TestMaxOverEpochs));
         Assert.That(e!.Message, Does.Contain("/runs/gru4rec2").And.Contain("trace_test"));
     }
+
+    [Test]
+    public void User_group_columns_appear_only_when_asked_for()
+    {
+        MetricSet Set(double v) => new(10, new Dictionary<string, double> { ["NDCG@10"] = v });
+        var run = Run("sasrec", 1, 0.02, 0.04);
+        var grouped = run with { Test = run.Test with { UserGroups = new Dictionary<string, MetricSet> { ["Kitchen, single-domain users"] = Set(0.03) } } };
+        Assert.That(RunComparison.Build([grouped], ["NDCG@10"], ComparedSplit.Test).Domains, Is.EqualTo(new[] { "Food", "Kitchen" }));
+        var table = RunComparison.Build([grouped], ["NDCG@10"], ComparedSplit.Test, userGroups: true);
+        Assert.That(table.Domains, Is.EqualTo(new[] { "Food", "Kitchen", "Kitchen, single-domain users" }));
+        Assert.That(table.Rows[0].Cells[("Kitchen, single-domain users", "NDCG@10")].Mean, Is.EqualTo(0.03));
+        var e = Assert.Throws<CdsrRunException>(() => RunComparison.Build([grouped, Run("gru4rec", 1, 0.01, 0.01)], ["NDCG@10"], ComparedSplit.Test, userGroups: true));
+        Assert.That(e!.Message, Does.Contain("/runs/gru4rec1"));
+    }
 }

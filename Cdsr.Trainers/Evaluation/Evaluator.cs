@@ -47,13 +47,25 @@ public sealed record MetricSet(long Count, IReadOnlyDictionary<string, double> V
 }
 
 /// <summary>Metrics of one split: overall and per target domain (keyed by the domain's name, e.g. "Food").</summary>
-public sealed record EvaluationResult(string Split, string Mode, MetricSet Overall, IReadOnlyDictionary<string, MetricSet> PerDomain)
+/// <param name="UserGroups">Per target domain and user group, keyed "Sport, single-domain users" / "Sport, overlapped
+/// users": a user is single-domain when the instance's history (both domains, whatever the model's view) has no item of
+/// the other domain, as CDSRNP's Table 4 splits them. Empty groups are left out; null in results written before
+/// groups were reported.</param>
+public sealed record EvaluationResult(string Split, string Mode, MetricSet Overall, IReadOnlyDictionary<string, MetricSet> PerDomain,
+    IReadOnlyDictionary<string, MetricSet>? UserGroups = null)
 {
     public JsonObject ToJson()
     {
         var domains = new JsonObject();
         foreach (var (k, v) in PerDomain) domains[k] = v.ToJson();
-        return new JsonObject { ["split"] = Split, ["mode"] = Mode, ["overall"] = Overall.ToJson(), ["domains"] = domains };
+        var o = new JsonObject { ["split"] = Split, ["mode"] = Mode, ["overall"] = Overall.ToJson(), ["domains"] = domains };
+        if (UserGroups is not null)
+        {
+            var groups = new JsonObject();
+            foreach (var (k, v) in UserGroups) groups[k] = v.ToJson();
+            o["user_groups"] = groups;
+        }
+        return o;
     }
 
     public static EvaluationResult FromJson(JsonObject o)
@@ -62,8 +74,14 @@ public sealed record EvaluationResult(string Split, string Mode, MetricSet Overa
         var per = new Dictionary<string, MetricSet>();
         if (o["domains"] is JsonObject d)
             foreach (var (k, v) in d) per[k] = MetricSet.FromJson(v as JsonObject ?? throw new FormatException($"domain '{k}' is not an object"));
+        Dictionary<string, MetricSet>? groups = null;
+        if (o["user_groups"] is JsonObject g)
+        {
+            groups = [];
+            foreach (var (k, v) in g) groups[k] = MetricSet.FromJson(v as JsonObject ?? throw new FormatException($"user group '{k}' is not an object"));
+        }
         return new EvaluationResult(Str("split"), Str("mode"),
-            MetricSet.FromJson(o["overall"] as JsonObject ?? throw new FormatException("evaluation result without 'overall'")), per);
+            MetricSet.FromJson(o["overall"] as JsonObject ?? throw new FormatException("evaluation result without 'overall'")), per, groups);
     }
 
     /// <summary>Plain-text table: rows = overall and each domain, columns = metrics.</summary>
@@ -72,14 +90,16 @@ public sealed record EvaluationResult(string Split, string Mode, MetricSet Overa
         var metrics = Overall.Values.Keys.ToList();
         var rows = new List<(string Name, MetricSet Set)> { ("overall", Overall) };
         rows.AddRange(PerDomain.Select(kv => (kv.Key, kv.Value)));
+        if (UserGroups is not null) rows.AddRange(UserGroups.Select(kv => (kv.Key, kv.Value)));
+        int width = Math.Max(10, rows.Max(r => r.Name.Length));
         var sb = new System.Text.StringBuilder();
         sb.AppendLine($"{Split} ({Mode})");
-        sb.Append($"{"",-10} {"n",7}");
+        sb.Append(new string(' ', width)).Append($" {"n",7}");
         foreach (var m in metrics) sb.Append($" {m,8}");
         sb.AppendLine();
         foreach (var (name, set) in rows)
         {
-            sb.Append($"{name,-10} {set.Count,7}");
+            sb.Append(name.PadRight(width)).Append($" {set.Count,7}");
             foreach (var m in metrics) sb.Append(' ').Append(set.Values[m].ToString("0.0000", CultureInfo.InvariantCulture).PadLeft(8));
             sb.AppendLine();
         }
@@ -115,6 +135,19 @@ public static class Evaluator
         var perDomain = new Dictionary<Domain, MetricAccumulator>();
         foreach (var d in new[] { Domain.A, Domain.B })
             if (data.View.Includes(d)) perDomain[d] = new MetricAccumulator(options.Cutoffs);
+        // User group of each example: single-domain when the instance's full history has no item of the other domain.
+        var singleDomain = new bool[dataset.Instances.Length];
+        foreach (var e in examples)
+            singleDomain[e.Instance] = dataset.History(dataset.Instances[e.Instance]).CountIn(e.TargetDomain == Domain.A ? Domain.B : Domain.A) == 0;
+        var groups = new Dictionary<(Domain, bool), MetricAccumulator>();
+        foreach (var d in perDomain.Keys)
+            foreach (var single in new[] { true, false }) groups[(d, single)] = new MetricAccumulator(options.Cutoffs);
+        void Add(EvalExample e, int rank, MetricAccumulator domainAcc)
+        {
+            overall.Add(rank);
+            domainAcc.Add(rank);
+            groups[(e.TargetDomain, singleDomain[e.Instance])].Add(rank);
+        }
         string mode;
         bool wasTraining = model.training;
         model.eval();
@@ -126,7 +159,7 @@ public static class Evaluator
                 mode = "full";
                 var exclusion = dataset.Candidates?.Exclusion ?? dataset.Protocol.Exclusion;
                 foreach (var domain in perDomain.Keys)
-                    RankFull(model, data, examples.Where(e => e.TargetDomain == domain).ToList(), domain, exclusion, options.BatchSize, overall, perDomain[domain]);
+                    RankFull(model, data, examples.Where(e => e.TargetDomain == domain).ToList(), domain, exclusion, options.BatchSize, perDomain[domain], Add);
             }
             else
             {
@@ -137,19 +170,23 @@ public static class Evaluator
                 if (n > cands.Negatives)
                     throw new CdsrDataException($"dataset {dataset.Name} stores {cands.Negatives} negatives per instance, fewer than the {n} asked for");
                 mode = $"{n} negatives";
-                RankSampled(model, data, examples, cands, n, options.BatchSize, overall, perDomain);
+                RankSampled(model, data, examples, cands, n, options.BatchSize, perDomain, Add);
             }
         }
         finally
         {
             model.train(wasTraining);
         }
+        var userGroups = new Dictionary<string, MetricSet>();
+        foreach (var ((d, single), acc) in groups)
+            if (acc.Count > 0)
+                userGroups[$"{dataset.Vocabulary(d).Name}, {(single ? "single-domain" : "overlapped")} users"] = new MetricSet(acc.Count, acc.Mean());
         return new EvaluationResult(part.ToString().ToLowerInvariant(), mode, new MetricSet(overall.Count, overall.Mean()),
-            perDomain.ToDictionary(kv => dataset.Vocabulary(kv.Key).Name, kv => new MetricSet(kv.Value.Count, kv.Value.Mean())));
+            perDomain.ToDictionary(kv => dataset.Vocabulary(kv.Key).Name, kv => new MetricSet(kv.Value.Count, kv.Value.Mean())), userGroups);
     }
 
     private static void RankSampled(SequentialRecommender model, SequenceData data, List<EvalExample> examples, CandidateSets cands, int negatives,
-        int batchSize, MetricAccumulator overall, Dictionary<Domain, MetricAccumulator> perDomain)
+        int batchSize, Dictionary<Domain, MetricAccumulator> perDomain, Action<EvalExample, int, MetricAccumulator> add)
     {
         var rowOf = new Dictionary<int, int>(cands.RowCount);
         var indices = cands.InstanceIndices;
@@ -175,15 +212,13 @@ public static class Evaluator
             for (int b = 0; b < batch.Count; b++)
             {
                 Array.Copy(scores, b * c, scoresRow, 0, c);
-                int rank = RankingMetrics.PessimisticRank(scoresRow, 0);
-                overall.Add(rank);
-                perDomain[batch[b].TargetDomain].Add(rank);
+                add(batch[b], RankingMetrics.PessimisticRank(scoresRow, 0), perDomain[batch[b].TargetDomain]);
             }
         }
     }
 
     private static void RankFull(SequentialRecommender model, SequenceData data, List<EvalExample> examples, Domain domain, NegativeExclusion exclusion,
-        int batchSize, MetricAccumulator overall, MetricAccumulator domainAcc)
+        int batchSize, MetricAccumulator domainAcc, Action<EvalExample, int, MetricAccumulator> add)
     {
         var (first, count) = data.DomainRange(domain);
         var row = new float[count];
@@ -200,9 +235,7 @@ public static class Evaluator
                 Array.Copy(scores, b * count, row, 0, count);
                 foreach (var item in CandidateSets.Excluded(data.Dataset, instances[batch[b].Instance], exclusion))
                     row[item - 1] = float.NegativeInfinity;
-                int rank = RankingMetrics.PessimisticRank(row, batch[b].TargetLocal - 1);
-                overall.Add(rank);
-                domainAcc.Add(rank);
+                add(batch[b], RankingMetrics.PessimisticRank(row, batch[b].TargetLocal - 1), domainAcc);
             }
         }
     }

@@ -71,7 +71,8 @@ public sealed class RunComparison
     public static RunComparison Build(IReadOnlyList<RunSummary> runs, IReadOnlyList<string> metrics, bool useValid = false) =>
         Build(runs, metrics, useValid ? ComparedSplit.Valid : ComparedSplit.Test);
 
-    public static RunComparison Build(IReadOnlyList<RunSummary> runs, IReadOnlyList<string> metrics, ComparedSplit split)
+    /// <param name="userGroups">Also show each domain's single-domain and overlapped users as columns (CDSRNP's Table 4).</param>
+    public static RunComparison Build(IReadOnlyList<RunSummary> runs, IReadOnlyList<string> metrics, ComparedSplit split, bool userGroups = false)
     {
         if (runs.Count == 0) throw new ArgumentException("no runs to compare");
         if (split == ComparedSplit.TestMaxOverEpochs && runs.FirstOrDefault(r => r.TestMaxOverEpochs is null) is { } missing)
@@ -82,9 +83,19 @@ public sealed class RunComparison
             ComparedSplit.TestMaxOverEpochs => r.TestMaxOverEpochs!,
             _ => r.Test,
         };
+        IReadOnlyDictionary<string, MetricSet> Cells(RunSummary r)
+        {
+            var e = Pick(r);
+            if (!userGroups || e.UserGroups is null) return e.PerDomain;
+            var all = new Dictionary<string, MetricSet>(e.PerDomain);
+            foreach (var (k, v) in e.UserGroups) all[k] = v;
+            return all;
+        }
+        if (userGroups && runs.FirstOrDefault(r => Pick(r).UserGroups is null) is { } old)
+            throw new CdsrRunException($"{old.Directory}: the run's result has no user groups (it was written before they were reported)");
         var domains = new List<string>();
         foreach (var r in runs)
-            foreach (var d in Pick(r).PerDomain.Keys)
+            foreach (var d in Cells(r).Keys)
                 if (!domains.Contains(d)) domains.Add(d);
         bool manyData = runs.Select(r => r.Config.DataHash).Distinct().Count() > 1;
         var rows = new List<ComparisonRow>();
@@ -97,7 +108,7 @@ public sealed class RunComparison
             foreach (var d in domains)
                 foreach (var m in metrics)
                 {
-                    var values = g.Select(r => Pick(r).PerDomain.TryGetValue(d, out var s) && s.Values.TryGetValue(m, out var v) ? v : double.NaN)
+                    var values = g.Select(r => Cells(r).TryGetValue(d, out var s) && s.Values.TryGetValue(m, out var v) ? v : double.NaN)
                         .Where(v => !double.IsNaN(v)).ToArray();
                     if (values.Length == 0) continue;
                     double mean = values.Average();

@@ -245,10 +245,14 @@ public sealed class Trainer
             max = max is null ? r with { Mode = r.Mode + ", max over epochs" } : max with
             {
                 Overall = Max(max.Overall, r.Overall),
-                PerDomain = max.PerDomain.ToDictionary(kv => kv.Key, kv => r.PerDomain.TryGetValue(kv.Key, out var m) ? Max(kv.Value, m) : kv.Value),
+                PerDomain = MaxEach(max.PerDomain, r.PerDomain)!,
+                UserGroups = MaxEach(max.UserGroups, r.UserGroups),
             };
         }
         return max ?? throw new CdsrRunException($"{folder.MetricsPath}: trace_test is on but no test_trace line was logged");
+
+        static IReadOnlyDictionary<string, MetricSet>? MaxEach(IReadOnlyDictionary<string, MetricSet>? a, IReadOnlyDictionary<string, MetricSet>? b) =>
+            a?.ToDictionary(kv => kv.Key, kv => b is not null && b.TryGetValue(kv.Key, out var m) ? Max(kv.Value, m) : kv.Value);
 
         static MetricSet Max(MetricSet a, MetricSet b) =>
             a with { Values = a.Values.ToDictionary(kv => kv.Key, kv => b.Values.TryGetValue(kv.Key, out var v) ? Math.Max(kv.Value, v) : kv.Value) };

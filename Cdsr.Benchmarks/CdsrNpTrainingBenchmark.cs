@@ -1,0 +1,60 @@
+using BenchmarkDotNet.Attributes;
+using Cdsr.Data.Import;
+using Cdsr.Torch.Optimizers;
+using Cdsr.Trainers.Data;
+using Cdsr.Trainers.Models;
+using Cdsr.Trainers.Training;
+using static Cdsr.Torch.torch;
+
+namespace Cdsr.Benchmarks;
+
+/// <summary>
+/// CDSRNP training throughput on AMID Cloth–Sport (K_u = 25%, mixed view) at the paper's settings
+/// (<see cref="CdsrNpOptions"/> defaults: D = 128, support 20, query 10 + 10, T = 15; Adam lr 2e-5, clipping 5 as the
+/// Trainer does): one operation = one episode (the Trainer's step: forward of support and query, MSE + KL + L2, backward,
+/// clipping, Adam), so episodes/s = 1 / Mean.
+/// Run: <c>dotnet run -c Release --project Cdsr.Benchmarks -- --filter '*CdsrNpTraining*'</c> (smoke: add <c>--job Dry</c>).
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+public class CdsrNpTrainingBenchmark
+{
+    private CdsrNp model = null!;
+    private Optimizer optimizer = null!;
+    private List<IEpisode> episodes = null!;
+    private int next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        TorchRuntime.Apply();
+        var dataset = DatasetImporters.Import("amid", BenchmarkData.Dataset("amid-cloth-sport"), new ImportOptions { BuildCandidates = false, AmidKu = 25 });
+        var options = new CdsrNpOptions();
+        var data = SequenceData.Build(dataset, SequenceView.Mixed, options.MaxLength);
+        manual_seed(42);
+        model = new CdsrNp(options, data.ItemCount);
+        model.Attach(data);
+        optimizer = optim.Adam(model.parameters(), 2e-5);
+        episodes = model.Episodes(42, 1).Take(32).ToList();
+    }
+
+    [Benchmark(Description = "CDSRNP train step per episode (AMID Cloth-Sport 25%, support 20, query 20, T=15, d=128)")]
+    public float Episode()
+    {
+        var episode = episodes[next++ % episodes.Count];
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        var loss = model.EpisodeLoss(episode);
+        loss.backward();
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0);
+        optimizer.step();
+        return loss.item<float>();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var e in episodes) e.Dispose();
+        optimizer.Dispose();
+        model.Dispose();
+    }
+}
