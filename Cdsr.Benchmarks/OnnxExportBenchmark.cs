@@ -2,6 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Mathematics;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
@@ -13,19 +14,33 @@ using static Cdsr.Torch.torch;
 namespace Cdsr.Benchmarks;
 
 /// <summary>
-/// Scoring an exported SASRec (paper sizes: d = 128, 2 blocks, L = 50; 10,000 items) with ONNX Runtime against the same
-/// model's eager libtorch Score, on the same histories and per-row candidates. Batch = 256 gives throughput (users/s
-/// column = Batch / mean); Batch = 1 gives single-user latency (P50 and P99 columns, per call).
-///   dotnet run -c Release --project Cdsr.Benchmarks -- --filter '*OnnxExportBenchmark*'
-///   (smoke check: add --job Dry)
+/// Scoring throughput of an exported SASRec (paper sizes: d = 128, 2 blocks, L = 50; 10,000 items) with ONNX Runtime
+/// against the same model's eager libtorch Score, on the same 256 histories and per-row candidates (users/s column =
+/// 256 / mean time of one call). Single-user latency is <see cref="OnnxExportLatencyBenchmark"/>.
+///   dotnet run -c Release --project Cdsr.Benchmarks -- --filter '*OnnxExport*'        (smoke check: add --job Dry)
 /// </summary>
 [Config(typeof(ScoringConfig))]
-public class OnnxExportBenchmark
+public class OnnxExportBenchmark : ScoringBenchmarkBase
+{
+    [Params(256)] public override int Batch { get; set; }
+    [Params(100, 1000)] public override int Candidates { get; set; }
+}
+
+/// <summary>Single-user latency (Batch = 1): one call per iteration, so the P50 and P99 columns are percentiles of single
+/// calls; same model, inputs and engines as <see cref="OnnxExportBenchmark"/>.</summary>
+[Config(typeof(LatencyConfig))]
+public class OnnxExportLatencyBenchmark : ScoringBenchmarkBase
+{
+    [Params(1)] public override int Batch { get; set; }
+    [Params(100, 1000)] public override int Candidates { get; set; }
+}
+
+public abstract class ScoringBenchmarkBase
 {
     private const int Items = 10_000;
 
-    [Params(1, 256)] public int Batch;
-    [Params(100, 1000)] public int Candidates;
+    public abstract int Batch { get; set; }
+    public abstract int Candidates { get; set; }
 
     private SequentialRecommender model = null!;
     private OnnxSession session = null!;
@@ -35,6 +50,7 @@ public class OnnxExportBenchmark
     [GlobalSetup]
     public void Setup()
     {
+        Cdsr.Trainers.Training.TorchRuntime.Apply();  // the settings (threads, heap retention) the trainer and evaluator run libtorch under
         manual_seed(1);
         model = new SasRec(new SasRecOptions(), Items);
         model.eval();
@@ -74,6 +90,16 @@ public class OnnxExportBenchmark
     [Benchmark]
     public float OnnxRuntime() =>
         session.Run([NamedTensor.Int64("histories", hist, Batch, model.MaxLength), NamedTensor.Int64("candidates", cand, Batch, Candidates)])[0].Floats[0];
+}
+
+/// <summary>One call per iteration (300 measured after 20 warm-up calls), so percentiles are of single calls.</summary>
+public sealed class LatencyConfig : ManualConfig
+{
+    public LatencyConfig()
+    {
+        AddJob(Job.Default.WithInvocationCount(1).WithUnrollFactor(1).WithWarmupCount(20).WithIterationCount(300));
+        foreach (var c in new ScoringConfig().GetColumnProviders()) AddColumnProvider(c);
+    }
 }
 
 /// <summary>users/s (Batch / mean time of one call) and the P50 / P99 of the call time.</summary>

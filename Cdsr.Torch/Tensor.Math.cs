@@ -67,7 +67,7 @@ public static partial class torch
         public Tensor add(Tensor other, double alpha) => FromNative(cdsr_tensor_add_alpha(Handle, other.Handle, alpha));
         /// <summary>Limits every element to [min, max]; a null bound is open.</summary>
         public Tensor clamp(double? min = null, double? max = null) =>
-            FromNative(cdsr_tensor_clamp(Handle, min ?? 0, min.HasValue ? 1 : 0, max ?? 0, max.HasValue ? 1 : 0));
+            Tracing.TraceHooks.Clamp(FromNative(cdsr_tensor_clamp(Handle, min ?? 0, min.HasValue ? 1 : 0, max ?? 0, max.HasValue ? 1 : 0)), this, min, max);
         public Tensor clamp_min(double min) => clamp(min, null);
         public Tensor clamp_max(double max) => clamp(null, max);
         public Tensor clip(double? min = null, double? max = null) => clamp(min, max);

@@ -61,7 +61,7 @@ public static partial class torch
             fixed (long* d = dims) return FromNative(cdsr_tensor_norm(Handle, p, d, dims.Length, keepdim ? 1 : 0));
         }
 
-        public Tensor cumsum(long dim) => FromNative(cdsr_tensor_cumsum(Handle, dim));
+        public Tensor cumsum(long dim) => Tracing.TraceHooks.OpI(FromNative(cdsr_tensor_cumsum(Handle, dim)), "cumsum", this, dim);
 
         public Tensor max() => FromNative(cdsr_tensor_max_all(Handle));
         public Tensor min() => FromNative(cdsr_tensor_min_all(Handle));

@@ -38,7 +38,7 @@ public static partial class torch
         /// <summary>A broadcast view with the given sizes (-1 keeps a size).</summary>
         public unsafe Tensor expand(params long[] sizes)
         {
-            fixed (long* p = sizes) return FromNative(cdsr_tensor_expand(Handle, p, sizes.Length));
+            fixed (long* p = sizes) return Tracing.TraceHooks.OpL(FromNative(cdsr_tensor_expand(Handle, p, sizes.Length)), "expand", this, sizes);
         }
 
         public Tensor expand_as(Tensor other) => expand(other.shape);
@@ -53,7 +53,7 @@ public static partial class torch
 
         public unsafe Tensor flip(params long[] dims)
         {
-            fixed (long* p = dims) return FromNative(cdsr_tensor_flip(Handle, p, dims.Length));
+            fixed (long* p = dims) return Tracing.TraceHooks.OpL(FromNative(cdsr_tensor_flip(Handle, p, dims.Length)), "flip", this, dims);
         }
 
         public Tensor tril(long diagonal = 0) => FromNative(cdsr_tensor_tril(Handle, diagonal));

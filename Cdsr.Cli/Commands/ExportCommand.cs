@@ -33,20 +33,36 @@ public static class ExportCommand
             var path = p.GetValue(output)!.FullName;
             try
             {
-                var onnx = RecommenderOnnx.Export(model, new RecommenderProvenance
+                var onnx = RecommenderOnnx.Export(model, verify: false, provenance: new RecommenderProvenance
                 {
                     Model = config.Model, Dataset = config.DataName, DatasetHash = config.DataHash, Run = folder.Directory,
+                    ItemIds = ExternalIds(dataset),
                 });
+                var diff = RecommenderOnnx.Verify(model, onnx);
                 onnx.Save(path);
                 context.Out.WriteLine($"{config.Model} ({config.DataName}, {dataset.SharedItemCount} items, L = {model.MaxLength}) -> {path} " +
-                                      $"({new FileInfo(path).Length:N0} bytes, {onnx.Nodes.Count} nodes, {onnx.Initializers.Count} initializers)");
+                                      $"({new FileInfo(path).Length:N0} bytes, {onnx.Nodes.Count} nodes, {onnx.Initializers.Count} initializers); " +
+                                      $"ONNX Runtime vs libtorch on fresh batches: max |diff| = {diff:G3}");
             }
-            catch (Exception e) when (e is TraceException or OnnxExportException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is TraceException or OnnxExportException or Cdsr.Onnx.Runtime.OnnxRuntimeException or IOException or UnauthorizedAccessException)
             {
                 throw new CliException($"export of {config.Model} failed: {e.Message.ReplaceLineEndings(" ")}");
             }
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Each shared item id's original id (ASIN, source id), or null when an item has none.</summary>
+    private static string[]? ExternalIds(Cdsr.Data.Model.CdsrDataset dataset)
+    {
+        var ids = new string[dataset.SharedItemCount];
+        for (int s = 1; s <= ids.Length; s++)
+        {
+            var (domain, item) = dataset.FromSharedId(s);
+            if (dataset.Vocabulary(domain)[item].OriginalId is not { } id) return null;
+            ids[s - 1] = id;
+        }
+        return ids;
     }
 }

@@ -9,6 +9,14 @@ namespace Cdsr.Onnx.Export;
 public sealed class OnnxExportException(string message) : Exception(message);
 
 /// <summary>
+/// A size that varies at run time: the trace saw <see cref="Example"/> as the size of <paramref name="Axis"/> of
+/// input <paramref name="Input"/>. Shape arguments the model computed on the host from it (the sizes of
+/// <c>view(b, c, -1)</c>, <c>expand(b, -1)</c>, <c>narrow(0, b, b)</c>) are read from the input's shape at run time instead.
+/// Pick example sizes no model uses as a constant (e.g. 37 rows, 23 candidates) and verify the export at other sizes.
+/// </summary>
+public sealed record DynamicSize(long Example, string Input, int Axis);
+
+/// <summary>
 /// Turns a <see cref="TraceGraph"/> recorded by <see cref="Tracer"/> into an ONNX model (opset 17). Parameters become
 /// initializers under their state_dict names, frozen constants become initializers named const_*, and every recorded op
 /// becomes one or a few ONNX nodes. Composite libtorch ops are expanded: multi_head_attention into projections,
@@ -16,7 +24,7 @@ public sealed class OnnxExportException(string message) : Exception(message);
 /// projection; gru into ONNX GRU nodes with the gates reordered from libtorch's (r, z, n) to ONNX's (z, r, h) and
 /// linear_before_reset = 1, which is libtorch's formula. An op without a mapping is an <see cref="OnnxExportException"/>
 /// naming it. Shapes: the caller names the dynamic axes of inputs and outputs; reshapes keep the sizes seen while
-/// tracing except where a 0 (copy) or -1 (infer) is used.
+/// tracing except where a 0 (copy) or -1 (infer) is used or a <see cref="DynamicSize"/> names the size.
 /// </summary>
 public sealed class TraceToOnnx
 {
@@ -24,6 +32,8 @@ public sealed class TraceToOnnx
     private readonly TraceGraph trace;
     private readonly OnnxGraphBuilder g;
     private readonly string?[] names;
+    private IReadOnlyList<DynamicSize> dynamicSizes = [];
+    private readonly Dictionary<DynamicSize, string> runtimeSizes = new();
 
     private TraceToOnnx(TraceGraph trace, string graphName)
     {
@@ -35,9 +45,15 @@ public sealed class TraceToOnnx
     /// <summary>Converts <paramref name="trace"/>; <paramref name="shapes"/> gives each input's and output's ONNX shape
     /// (sizes and dynamic axis names) by name; <paramref name="metadata"/> goes to metadata_props.</summary>
     public static OnnxModel Convert(TraceGraph trace, string graphName, IReadOnlyDictionary<string, OnnxDim[]> shapes,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<DynamicSize>? dynamicSizes = null)
     {
         var c = new TraceToOnnx(trace, graphName);
+        if (dynamicSizes is not null)
+        {
+            foreach (var d in dynamicSizes)
+                if (d.Example <= 1) throw new ArgumentException($"dynamic size of {d.Input} axis {d.Axis}: example {d.Example} cannot be told apart from a constant (use a size > 1)");
+            c.dynamicSizes = dynamicSizes;
+        }
         foreach (var v in trace.Inputs)
         {
             if (!shapes.TryGetValue(v.Name, out var shape)) throw new ArgumentException($"no ONNX shape given for input '{v.Name}'");
@@ -178,7 +194,12 @@ public sealed class TraceToOnnx
         else result = op switch
         {
             "to" => XAs(0, outType),
-            "reshape" => g.Node("Reshape", X(0), Ints("shape", [.. n.Ints])),
+            "reshape" => g.Node("Reshape", X(0), SizeVector("shape", n.Ints)),
+            "expand" => g.Node("Expand", X(0), SizeVector("expand", n.Ints.Select(d => d == -1 ? 1 : d).ToArray())),  // torch's -1 keeps a size; ONNX broadcasts a 1
+            "flip" => Flip(n),
+            "cumsum" => g.Node("CumSum", X(0), g.Initializer(OnnxTensor.FromInt64s(g.Fresh("axis"), [n.Ints[0]]))),
+            "clamp" => Clamp(n, XAs(0, outType), outType),
+            "scaled_dot_product_attention" => DotProductAttention(n),
             "flatten" => Flatten(n),
             "transpose" => g.Node("Transpose", [X(0)], OnnxAttribute.IntList("perm", Perm(Rank(n.Inputs[0]), n.Ints[0], n.Ints[1]))),
             "permute" => g.Node("Transpose", [X(0)], OnnxAttribute.IntList("perm", n.Ints.Select(d => d < 0 ? d + Rank(n.Inputs[0]) : d).ToArray())),
@@ -186,7 +207,7 @@ public sealed class TraceToOnnx
             "squeeze" => Squeeze(n),
             "squeeze_all" => SqueezeAll(n),
             "unsqueeze" => g.Node("Unsqueeze", X(0), Ints("axes", n.Ints[0])),
-            "narrow" => g.Node("Slice", X(0), Ints("starts", n.Ints[1]), Ints("ends", n.Ints[1] + n.Ints[2]), Ints("axes", n.Ints[0])),
+            "narrow" => Narrow(n),
             "select" => g.Node("Gather", [X(0), g.Initializer(OnnxTensor.FromInt64s(g.Fresh("index"), [n.Ints[1]]))], OnnxAttribute.Int("axis", n.Ints[0])),
             "cat" => g.Node("Concat", n.Inputs.Select((_, i) => XAs(i, outType)).ToArray(), OnnxAttribute.Int("axis", n.Ints[0])),
             "gather" => g.Node("GatherElements", [X(0), X(1)], OnnxAttribute.Int("axis", n.Ints[0])),
@@ -207,6 +228,89 @@ public sealed class TraceToOnnx
             _ => throw new OnnxExportException($"op '{op}' has no ONNX mapping"),
         };
         if (names[output] is null) names[output] = result;
+    }
+
+    /// <summary>A 1-D int64 size vector whose entries equal to a <see cref="DynamicSize"/> example are read at run time.</summary>
+    private string SizeVector(string hint, IReadOnlyList<long> sizes)
+    {
+        if (!sizes.Any(v => RuntimeSize(v) is not null)) return Ints(hint, [.. sizes]);
+        var parts = sizes.Select(v => RuntimeSize(v) ?? Ints(hint, v)).ToArray();
+        return parts.Length == 1 ? parts[0] : g.Node("Concat", parts, OnnxAttribute.Int("axis", 0));
+    }
+
+    /// <summary>[1] int64: the run-time size behind example size <paramref name="value"/>, or null when it is a plain constant.</summary>
+    private string? RuntimeSize(long value)
+    {
+        var d = dynamicSizes.FirstOrDefault(x => x.Example == value);
+        if (d is null) return null;
+        if (!runtimeSizes.TryGetValue(d, out var name))
+        {
+            var input = trace.Inputs.FirstOrDefault(v => v.Name == d.Input) ?? throw new ArgumentException($"dynamic size: no input '{d.Input}'");
+            name = runtimeSizes[d] = g.Node("Gather", [g.Node("Shape", Name(input.Id)), Ints("axis", d.Axis)], OnnxAttribute.Int("axis", 0));
+        }
+        return name;
+    }
+
+    private string Narrow(TraceNode n)
+    {
+        long dim = n.Ints[0], start = n.Ints[1], length = n.Ints[2];
+        var starts = SizeVector("starts", [start]);
+        var ends = RuntimeSize(start) is null && RuntimeSize(length) is null ? Ints("ends", start + length) : g.Node("Add", starts, SizeVector("length", [length]));
+        return g.Node("Slice", Name(n.Inputs[0]), starts, ends, Ints("axes", dim));
+    }
+
+    private string Flip(TraceNode n)
+    {
+        var axes = n.Ints.ToArray();
+        return g.Node("Slice", Name(n.Inputs[0]), Ints("starts", axes.Select(_ => -1L).ToArray()), Ints("ends", axes.Select(_ => long.MinValue).ToArray()),
+            Ints("axes", axes), Ints("steps", axes.Select(_ => -1L).ToArray()));
+    }
+
+    private string Clamp(TraceNode n, string x, ScalarType type)
+    {
+        if (n.Ints[0] == 1) x = g.Node("Max", x, ScalarOf(n.Reals[0], type));
+        if (n.Ints[1] == 1) x = g.Node("Min", x, ScalarOf(n.Reals[1], type));
+        return n.Ints[0] == 0 && n.Ints[1] == 0 ? g.Node("Identity", x) : x;
+    }
+
+    /// <summary>Softmax over the last axis where a row whose entries are all -inf gives zeros, not NaN (the binding's kernel).</summary>
+    private string MaskedSoftmax(string scores, string negInf)
+    {
+        var blocked = g.Node("Cast", [g.Node("Equal", scores, negInf)], OnnxAttribute.Int("to", (long)OnnxElementType.Float32));
+        var dead = g.Node("Cast", [g.Node("ReduceMin", [blocked], OnnxAttribute.IntList("axes", -1), OnnxAttribute.Int("keepdims", 1))],
+            OnnxAttribute.Int("to", (long)OnnxElementType.Bool));                                                                 // [..., L, 1]
+        var zero = ScalarOf(0, ScalarType.Float32);
+        var attn = g.Node("Softmax", [g.Node("Where", dead, zero, scores)], OnnxAttribute.Int("axis", -1));
+        return g.Node("Where", dead, zero, attn);
+    }
+
+    // inputs: query [..., L, E], key [..., S, E], value [..., S, Ev], attn_mask? (bool: true = MAY attend; float: added)
+    // ints: is_causal, training; reals: dropout_p
+    private string DotProductAttention(TraceNode n)
+    {
+        if (n.Ints[1] == 1 && n.Reals[0] > 0) throw new OnnxExportException("op 'scaled_dot_product_attention' with dropout in training mode has no ONNX mapping: trace after eval()");
+        var q = trace[n.Inputs[0]].Shape;
+        var k = trace[n.Inputs[1]].Shape;
+        int rank = k.Length;
+        var kT = g.Node("Transpose", [Name(n.Inputs[1])], OnnxAttribute.IntList("perm", Perm(rank, rank - 2, rank - 1)));
+        var scores = g.Node("Mul", g.Node("MatMul", Name(n.Inputs[0]), kT), ScalarOf(1.0 / Math.Sqrt(q[^1]), ScalarType.Float32));  // [..., L, S]
+        var negInf = ScalarOf(double.NegativeInfinity, ScalarType.Float32);
+        if (n.Inputs[3] >= 0)
+        {
+            var m = Name(n.Inputs[3]);
+            scores = DType(n.Inputs[3]) is ScalarType.Bool or ScalarType.Byte
+                ? g.Node("Where", Cast(m, DType(n.Inputs[3]), ScalarType.Bool), scores, negInf)
+                : g.Node("Add", scores, Cast(m, DType(n.Inputs[3]), ScalarType.Float32));
+        }
+        if (n.Ints[0] == 1)
+        {
+            long L = q[^2], S = k[^2];
+            var future = new bool[L * S];
+            for (long i = 0; i < L; i++) for (long j = i + 1; j < S; j++) future[i * S + j] = true;
+            var mask = g.Initializer(new OnnxTensor(g.Fresh("causal"), OnnxElementType.Bool, [L, S], future.Select(b => b ? (byte)1 : (byte)0).ToArray()));
+            scores = g.Node("Where", mask, negInf, scores);
+        }
+        return g.Node("MatMul", MaskedSoftmax(scores, negInf), Name(n.Inputs[2]));
     }
 
     private string Flatten(TraceNode n)
@@ -321,13 +425,7 @@ public sealed class TraceToOnnx
         }
         if (n.Inputs[4] >= 0) scores = Mask(scores, 4, []);              // attn_mask [L, S] or [B*H, L, S]
         if (n.Inputs[3] >= 0) scores = Mask(scores, 3, [1, 2]);          // key_padding_mask [B, S] -> [B, 1, 1, S]
-        // A row with every key blocked gets zero weights (the binding's masked softmax), not NaN.
-        var blocked = g.Node("Cast", [g.Node("Equal", scores, negInf)], OnnxAttribute.Int("to", (long)OnnxElementType.Float32));
-        var dead = g.Node("Cast", [g.Node("ReduceMin", [blocked], OnnxAttribute.IntList("axes", -1), OnnxAttribute.Int("keepdims", 1))],
-            OnnxAttribute.Int("to", (long)OnnxElementType.Bool));                                                                 // [B, H, L, 1]
-        var zero = ScalarOf(0, ScalarType.Float32);
-        var attn = g.Node("Softmax", [g.Node("Where", dead, zero, scores)], OnnxAttribute.Int("axis", -1));
-        attn = g.Node("Where", dead, zero, attn);                                                                                 // [B, H, L, S]
+        var attn = MaskedSoftmax(scores, negInf);                                                                                 // [B, H, L, S]
         var ctx = g.Node("Transpose", [g.Node("MatMul", attn, v)], OnnxAttribute.IntList("perm", 0, 2, 1, 3));                   // [B, L, H, Dh]
         var merged = g.Node("Reshape", ctx, Ints("merge_shape", 0, 0, E));                                                        // [B, L, E]
         var wOut = FloatData(n.Inputs[7], "multi_head_attention out_proj.weight");
@@ -340,14 +438,13 @@ public sealed class TraceToOnnx
     }
 
     /// <summary>libtorch stacks gate rows as (r, z, n); ONNX as (z, r, h).</summary>
-    private static float[] ReorderGates(float[] w, int hidden)
+    private static float[] ReorderGates(float[] w)
     {
         int block = w.Length / 3;
         var r = new float[w.Length];
         Array.Copy(w, block, r, 0, block);      // z
         Array.Copy(w, 0, r, block, block);      // r
         Array.Copy(w, 2 * block, r, 2 * block, block); // n
-        _ = hidden;
         return r;
     }
 
@@ -373,12 +470,12 @@ public sealed class TraceToOnnx
             var inputs = new List<string>
             {
                 x,
-                Floats($"gru_W_l{k}", ReorderGates(wIh, H), 1, 3 * H, inSize),
-                Floats($"gru_R_l{k}", ReorderGates(wHh, H), 1, 3 * H, H),
+                Floats($"gru_W_l{k}", ReorderGates(wIh), 1, 3 * H, inSize),
+                Floats($"gru_R_l{k}", ReorderGates(wHh), 1, 3 * H, H),
             };
             if (bias)
             {
-                var b = ReorderGates(FloatData(n.Inputs[at + 2], "gru bias_ih"), H).Concat(ReorderGates(FloatData(n.Inputs[at + 3], "gru bias_hh"), H)).ToArray();
+                var b = ReorderGates(FloatData(n.Inputs[at + 2], "gru bias_ih")).Concat(ReorderGates(FloatData(n.Inputs[at + 3], "gru bias_hh"))).ToArray();
                 inputs.Add(Floats($"gru_B_l{k}", b, 1, 6 * H));
             }
             else inputs.Add("");

@@ -16,6 +16,8 @@ namespace Cdsr.Onnx.Recommenders;
 /// <code>
 /// {"user": "u1", "top": [{"item": 77, "score": 3.25}, {"item": 5, "score": 1.5}]}
 /// </code>
+/// Ids are the dataset's integer item ids; when the file carries an external id vocabulary (cdsr.item_ids), a request
+/// may also name items by external id (JSON strings, e.g. ASINs) and every answer entry adds <c>"id"</c>.
 /// A malformed line, a missing or mistyped field or an unknown item id stops scoring with an
 /// <see cref="OnnxRecommenderException"/> naming the line, the field and the id; answers to earlier lines have been written.
 /// </summary>
@@ -89,7 +91,7 @@ public sealed class JsonLinesScorer(OnnxRecommender model)
         return new Request(lineNo, o["user"]?.DeepClone(), history, candidates);
     }
 
-    private static long[]? Ids(JsonNode? node, string where, string field, bool required)
+    private long[]? Ids(JsonNode? node, string where, string field, bool required)
     {
         if (node is null)
             return required ? throw new OnnxRecommenderException($"{where}: field '{field}' is missing") : null;
@@ -98,6 +100,7 @@ public sealed class JsonLinesScorer(OnnxRecommender model)
         for (int i = 0; i < a.Count; i++)
         {
             if (a[i] is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var id)) ids[i] = id;
+            else if (a[i] is JsonValue sv && sv.GetValueKind() == JsonValueKind.String) ids[i] = model.Resolve(sv.GetValue<string>(), where, $"{field}[{i}]");
             else throw new OnnxRecommenderException($"{where}: {field}[{i}]: expected an integer item id, got {a[i]?.ToJsonString() ?? "null"}");
         }
         return ids;
@@ -126,7 +129,12 @@ public sealed class JsonLinesScorer(OnnxRecommender model)
             Array.Sort(order, (x, y) => rowCopy[y].CompareTo(rowCopy[x]) is var c && c != 0 ? c : ids[x].CompareTo(ids[y]));
             var top = new JsonArray();
             for (int i = 0; i < k; i++)
-                top.Add(new JsonObject { ["item"] = ids[order[i]], ["score"] = rowCopy[order[i]] });
+            {
+                var entry = new JsonObject { ["item"] = ids[order[i]] };
+                if (model.ExternalIds is { } external) entry["id"] = external[(int)ids[order[i]] - 1];
+                entry["score"] = rowCopy[order[i]];
+                top.Add(entry);
+            }
             var answer = new JsonObject();
             if (batch[r].User is { } user) answer["user"] = user;
             answer["top"] = top;

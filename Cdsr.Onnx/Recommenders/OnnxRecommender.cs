@@ -29,6 +29,18 @@ public sealed class OnnxRecommender : IDisposable
         MaxLength = ParsePositive(Meta("cdsr.max_length"), "cdsr.max_length", source);
         Dataset = session.Metadata.GetValueOrDefault("cdsr.dataset");
         DatasetHash = session.Metadata.GetValueOrDefault("cdsr.dataset_hash");
+        if (session.Metadata.TryGetValue("cdsr.item_ids", out var idsJson))
+        {
+            string[]? ids = null;
+            try { ids = System.Text.Json.JsonSerializer.Deserialize<string[]>(idsJson); }
+            catch (System.Text.Json.JsonException) { }
+            if (ids is null || ids.Length != ItemCount || ids.Any(i => i is null))
+                throw new OnnxRecommenderException($"{source}: metadata cdsr.item_ids is not a JSON array of {ItemCount} strings");
+            ExternalIds = ids;
+            byExternal = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (int i = 0; i < ids.Length; i++)
+                if (!byExternal.TryAdd(ids[i], i + 1)) byExternal[ids[i]] = -1;  // the same external id in both domains: ambiguous
+        }
         var names = session.Inputs.Select(i => i.Name).Order().ToArray();
         if (!names.SequenceEqual([RecommenderOnnx.CandidatesInput, RecommenderOnnx.HistoriesInput]) || !session.Outputs.Any(o => o.Name == RecommenderOnnx.ScoresOutput))
             throw new OnnxRecommenderException($"{source}: expected inputs histories, candidates and output scores, got inputs {string.Join(", ", names)}");
@@ -59,6 +71,22 @@ public sealed class OnnxRecommender : IDisposable
             s.Dispose();
             throw;
         }
+    }
+
+    private readonly Dictionary<string, long>? byExternal;
+
+    /// <summary>External item ids (entry i names item id i + 1), or null when the file has none.</summary>
+    public IReadOnlyList<string>? ExternalIds { get; }
+
+    /// <summary>The item id of an external id; throws naming <paramref name="where"/> and <paramref name="field"/>.</summary>
+    public long Resolve(string externalId, string where, string field)
+    {
+        if (byExternal is null)
+            throw new OnnxRecommenderException($"{where}: {field}: \"{externalId}\" is not an item id: this model has no external id vocabulary (cdsr.item_ids), give integer ids");
+        if (!byExternal.TryGetValue(externalId, out var id))
+            throw new OnnxRecommenderException($"{where}: {field}: unknown item \"{externalId}\" (not in this {Model} model's vocabulary of {ItemCount} items)");
+        if (id < 0) throw new OnnxRecommenderException($"{where}: {field}: item \"{externalId}\" is ambiguous (two items share it); give its integer id");
+        return id;
     }
 
     public string Model { get; }

@@ -18,6 +18,8 @@ public sealed record RecommenderProvenance
     public string? DatasetHash { get; init; }
     /// <summary>The run folder the weights came from.</summary>
     public string? Run { get; init; }
+    /// <summary>External item ids (e.g. ASINs), entry i naming item id i + 1; lets scorers take and return them.</summary>
+    public IReadOnlyList<string>? ItemIds { get; init; }
 }
 
 /// <summary>
@@ -28,7 +30,8 @@ public sealed record RecommenderProvenance
 ///          candidates int64 [batch, candidates]  item ids to score per row (1..item_count)
 /// output   scores     float [batch, candidates]  higher = more likely next
 /// metadata cdsr.format = "cdsr-recommender", cdsr.version = "1", cdsr.model, cdsr.item_count, cdsr.max_length,
-///          cdsr.dataset, cdsr.dataset_hash, cdsr.run (when known)
+///          cdsr.dataset, cdsr.dataset_hash, cdsr.run (when known), cdsr.item_ids (JSON array of external ids, entry i
+///          naming item id i + 1, when known)
 /// </code>
 /// Batch and candidate axes are dynamic. The history axis is fixed at MaxLength: the trainer feeds every model
 /// left-padded MaxLength histories and SASRec's positional table has exactly MaxLength rows, so a fixed L is exact;
@@ -40,14 +43,20 @@ public static class RecommenderOnnx
     public const int Version = 1;
     public const string HistoriesInput = "histories", CandidatesInput = "candidates", ScoresOutput = "scores";
 
-    /// <summary>Traces <paramref name="model"/>'s Score on a small example batch and converts it to ONNX (validated).</summary>
-    public static OnnxModel Export(SequentialRecommender model, RecommenderProvenance provenance)
+    /// <summary>Rows and candidates per row of the example batch the trace runs on: sizes no model uses as constants, so
+    /// a host-computed shape argument equal to one of them is read from the input's shape at run time (<see cref="DynamicSize"/>).</summary>
+    public const int ExampleRows = 37, ExampleCandidates = 23;
+
+    /// <summary>
+    /// Traces <paramref name="model"/>'s Score on an example batch, converts it to ONNX (validated) and, when
+    /// <paramref name="verify"/>, scores a second batch of other sizes with ONNX Runtime and with the model and requires
+    /// them to agree within 1e-4 (<see cref="Verify"/>): an export that froze a batch or candidate size fails here.
+    /// </summary>
+    public static OnnxModel Export(SequentialRecommender model, RecommenderProvenance provenance, bool verify = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(provenance);
-        // The example's sizes (3 rows, 5 candidates) differ from each other and from L and D, so nothing the trace
-        // freezes can be mistaken for a batch or candidate size; ids cover padding and real items.
-        const int rows = 3, candidates = 5;
+        const int rows = ExampleRows, candidates = ExampleCandidates;
         int L = model.MaxLength, n = model.ItemCount;
         var hist = new long[rows * L];
         for (int r = 0; r < rows; r++)
@@ -77,6 +86,66 @@ public static class RecommenderOnnx
         if (provenance.Dataset is { } d) meta["cdsr.dataset"] = d;
         if (provenance.DatasetHash is { } dh) meta["cdsr.dataset_hash"] = dh;
         if (provenance.Run is { } run) meta["cdsr.run"] = run;
-        return TraceToOnnx.Convert(trace, provenance.Model, shapes, meta);
+        if (provenance.ItemIds is { } ids)
+        {
+            if (ids.Count != n) throw new ArgumentException($"provenance: {ids.Count} external item ids for a model of {n} items");
+            meta["cdsr.item_ids"] = System.Text.Json.JsonSerializer.Serialize(ids);
+        }
+        var onnx = TraceToOnnx.Convert(trace, provenance.Model, shapes, meta,
+            [new DynamicSize(rows, HistoriesInput, 0), new DynamicSize(candidates, CandidatesInput, 1)]);
+        if (verify) Verify(model, onnx);
+        return onnx;
+    }
+
+    /// <summary>Max |ONNX Runtime - libtorch| over 2 x 4 and 1 x 1 batches (other sizes than the trace's); throws
+    /// <see cref="OnnxExportException"/> above 1e-4. Returns the difference.</summary>
+    public static float Verify(SequentialRecommender model, OnnxModel onnx)
+    {
+        using var session = Runtime.OnnxSession.FromBytes(onnx.ToBytes(), new Runtime.OnnxSessionOptions { IntraOpThreads = 1 });
+        int L = model.MaxLength, n = model.ItemCount;
+        bool wasTraining = model.training;
+        model.eval();
+        float worst = 0;
+        try
+        {
+            foreach (var (rows, perRow) in new[] { (2, 4), (1, 1) })
+            {
+                var rng = new Random(rows * 31 + perRow);
+                var hist = new long[rows * L];
+                for (int r = 0; r < rows; r++)
+                for (int t = L - 1 - rng.Next(L); t < L; t++) hist[r * L + t] = rng.Next(1, n + 1);
+                var cand = Enumerable.Range(0, rows * perRow).Select(_ => (long)rng.Next(1, n + 1)).ToArray();
+                float[] expected;
+                using (no_grad())
+                using (var scope = NewDisposeScope())
+                {
+                    var device = model.parameters().FirstOrDefault()?.device ?? CPU;
+                    expected = model.Score(tensor(hist, [rows, L]).to(device), tensor(cand, [rows, perRow]).to(device)).to(ScalarType.Float32).cpu().data<float>();
+                }
+                float[] got;
+                try
+                {
+                    got = session.Run([Runtime.NamedTensor.Int64(HistoriesInput, hist, rows, L), Runtime.NamedTensor.Int64(CandidatesInput, cand, rows, perRow)])[0].Floats.ToArray();
+                }
+                catch (Runtime.OnnxRuntimeException e)
+                {
+                    throw new OnnxExportException($"the exported graph fails on a batch of {rows} x {perRow} candidates ({e.NativeMessage.ReplaceLineEndings(" ")}): " +
+                                                  "the trace froze something that varies with the input");
+                }
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    float d = Math.Abs(got[i] - expected[i]);
+                    if (!(d <= 1e-4f))
+                        throw new OnnxExportException($"the exported graph scores {got[i]} where the model scores {expected[i]} (batch {rows} x {perRow} candidates, " +
+                                                      $"entry {i}): the trace froze something that varies with the input");
+                    worst = Math.Max(worst, d);
+                }
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return worst;
     }
 }

@@ -24,11 +24,16 @@ public class ExportScoreCliTests
         _root = Directory.CreateTempSubdirectory("cdsr-cli-export-").FullName;
         var data = Path.Combine(_root, "data");
         DatasetStore.Write(TinyDatasets.Planted(users: 40), data);
-        foreach (var model in new[] { "sasrec", "gru4rec" })
+        foreach (var model in new[] { "sasrec", "gru4rec", "cdsrnp" })
         {
             var run = Path.Combine(_root, model);
-            var r = Cli("train", "--model", model, "--data", data, "--out", run, "--epochs", "1", "--max-length", "8", "--batch-size", "32", "--quiet",
-                "--set", model == "sasrec" ? "hidden_size=16" : "embedding_size=16", "--set", "hidden_size=16");
+            string[] sets = model switch
+            {
+                "sasrec" => ["--set", "hidden_size=16"],
+                "gru4rec" => ["--set", "embedding_size=16", "--set", "hidden_size=16"],
+                _ => ["--set", "hidden_size=16", "--set", "domain_length=4", "--set", "support_size=6", "--set", "query_positives=4"],
+            };
+            var r = Cli(["train", "--model", model, "--data", data, "--out", run, "--epochs", "1", "--max-length", "8", "--batch-size", "32", "--quiet", .. sets]);
             Assert.That(r.Code, Is.Zero, r.Err);
             Runs[model] = run;
         }
@@ -77,6 +82,7 @@ public class ExportScoreCliTests
 
     [TestCase("sasrec")]
     [TestCase("gru4rec")]
+    [TestCase("cdsrnp")]
     public void ExportThenScoreMatchesTheCheckpoint(string model)
     {
         var onnx = Export(model);
@@ -129,6 +135,25 @@ public class ExportScoreCliTests
     }
 
     [Test]
+    public void ExternalItemIdsAreAcceptedAndReturned()
+    {
+        var onnx = Export("sasrec");
+        var input = Path.Combine(_root, "external.jsonl");
+        File.WriteAllLines(input, ["{\"user\":\"x\",\"history\":[\"Food-3\",4,\"Kitchen-2\"],\"candidates\":[\"Kitchen-1\",\"Food-9\",12]}"]);
+        var r = Cli("score", "--model", onnx, "--input", input, "--top", "3");
+        Assert.That(r.Code, Is.Zero, r.Err);
+        var top = JsonNode.Parse(r.Out.Trim())!["top"]!.AsArray();
+        var byItem = top.ToDictionary(t => t!["item"]!.GetValue<long>(), t => t!["id"]!.GetValue<string>());
+        Assert.That(byItem, Is.EquivalentTo(new Dictionary<long, string> { [31] = "Kitchen-1", [9] = "Food-9", [12] = "Food-12" }));
+        var expected = TorchScores("sasrec", [3, 4, 32], [31, 9, 12]);
+        Assert.That(top.Select(t => t!["score"]!.GetValue<float>()), Is.EqualTo(expected.OrderDescending()).Within(1e-4));
+
+        File.WriteAllLines(input, ["{\"history\":[\"Food-99\"],\"candidates\":[1]}"]);
+        AssertOneLineError(Cli("score", "--model", onnx, "--input", input), 1,
+            "line 1: history[0]: unknown item \"Food-99\" (not in this sasrec model's vocabulary of 55 items)");
+    }
+
+    [Test]
     public void ErrorsAreOneLineAndNameTheLineFieldAndId()
     {
         var onnx = Export("gru4rec");
@@ -144,6 +169,14 @@ public class ExportScoreCliTests
         AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--top", "0"), 2, "--top: must be >= 1, got 0");
         AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--candidates", "nope.json"), 2, "--candidates: nope.json: file not found");
         AssertOneLineError(Cli("export", "--run", Path.Combine(_root, "norun"), "--out", Path.Combine(_root, "x.onnx")), 1, "norun: run folder not found");
+        AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--threads", "-1"), 2, "--threads: must be >= 0, got -1");
+        var empty = Path.Combine(_root, "empty.json");
+        File.WriteAllText(empty, "[]");
+        AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--candidates", empty), 1, $"--candidates: {empty}: the list is empty");
+        File.WriteAllText(empty, "{\"a\": 1}");
+        AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--candidates", empty), 1, $"--candidates: {empty}: expected one JSON array of integer item ids");
+        File.WriteAllText(empty, "[1, 99]");
+        AssertOneLineError(Cli("score", "--model", onnx, "--input", input, "--candidates", empty), 1, "--candidates: candidates: unknown item id 99");
     }
 
     [Test]

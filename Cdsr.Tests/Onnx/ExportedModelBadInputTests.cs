@@ -113,10 +113,27 @@ public class ExportedModelBadInputTests
         Assert.That(e!.Message, Is.EqualTo("line 3: history: unknown item id 999 (this sasrec model knows items 1..60)"));
     }
 
+    [Test]
+    public void ExternalIdsThatNameTwoItemsAreAmbiguous()
+    {
+        using var model = ExportTestModels.Create("sasrec", items: 4, length: 8, hidden: 16);
+        string path = Path.Combine(_dir, "vocab.onnx");
+        Cdsr.Onnx.Recommenders.RecommenderOnnx.Export(model, new() { Model = "sasrec", ItemIds = ["a", "b", "a", "c"] }).Save(path);
+        using var r = OnnxRecommender.Load(path);
+        Assert.That(r.ExternalIds, Is.EqualTo(new[] { "a", "b", "a", "c" }));
+        var output = new StringWriter();
+        new JsonLinesScorer(r).Run(new StringReader("{\"history\":[\"b\"],\"candidates\":[\"c\",1]}"), output);
+        Assert.That(output.ToString(), Does.Contain("\"item\":4,\"id\":\"c\"").And.Contain("\"item\":1,\"id\":\"a\""));
+        var e = Assert.Throws<OnnxRecommenderException>(() => new JsonLinesScorer(r).Run(new StringReader("{\"history\":[\"a\"],\"candidates\":[2]}"), new StringWriter()));
+        Assert.That(e!.Message, Is.EqualTo("line 1: history[0]: item \"a\" is ambiguous (two items share it); give its integer id"));
+        Assert.Throws<ArgumentException>(() => Cdsr.Onnx.Recommenders.RecommenderOnnx.Export(model, new() { Model = "sasrec", ItemIds = ["a"] }));
+    }
+
     [TestCase("{\"history\":[1,2],\"candidates\":[3]", "line 1: invalid JSON: ")]
     [TestCase("[1,2]", "line 1: expected a JSON object {\"user\", \"history\", \"candidates\"}")]
     [TestCase("{\"candidates\":[3]}", "line 1: field 'history' is missing")]
-    [TestCase("{\"history\":[1,\"x\"],\"candidates\":[3]}", "line 1: history[1]: expected an integer item id, got \"x\"")]
+    [TestCase("{\"history\":[1,\"x\"],\"candidates\":[3]}", "line 1: history[1]: \"x\" is not an item id: this model has no external id vocabulary (cdsr.item_ids), give integer ids")]
+    [TestCase("{\"history\":[1,true],\"candidates\":[3]}", "line 1: history[1]: expected an integer item id, got true")]
     [TestCase("{\"history\":[1],\"candidates\":[2.5]}", "line 1: candidates[0]: expected an integer item id, got 2.5")]
     [TestCase("{\"history\":[1]}", "line 1: field 'candidates' is missing and no shared candidates were given (--candidates)")]
     [TestCase("{\"history\":[1],\"candidates\":[]}", "line 1: candidates: the list is empty")]

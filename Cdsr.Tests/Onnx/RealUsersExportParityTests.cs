@@ -1,6 +1,7 @@
 using Cdsr.Data.Storage;
 using Cdsr.Onnx.Runtime;
 using Cdsr.Trainers.Data;
+using Cdsr.Trainers.Models;
 
 namespace Cdsr.Tests.Onnx;
 
@@ -8,7 +9,8 @@ namespace Cdsr.Tests.Onnx;
 /// Parity on real test users: the first 1,000 test instances of an imported ABXI dataset (their real histories, left-
 /// padded to 50, and their persisted 1 + 999 candidates), scored by the exported file in ONNX Runtime and by libtorch.
 /// The dataset is the one <c>cdsr data import --format abxi</c> writes; the test looks in $CDSR_TEST_ABXI, then
-/// /work/data/abxi, and is Ignored with that reason when neither exists.
+/// /work/data/abxi, and is Ignored with that reason when neither exists. With $CDSR_TEST_RUN naming a run folder trained on
+/// that dataset, a third case scores its best checkpoint (trained weights) the same way.
 /// </summary>
 [NonParallelizable]
 public class RealUsersExportParityTests
@@ -19,13 +21,22 @@ public class RealUsersExportParityTests
 
     [TestCase("sasrec")]
     [TestCase("gru4rec")]
+    [TestCase("run")]
     public void ThousandRealTestUsersWith999NegativesScoreTheSame(string name)
     {
         var path = Locate();
         if (path is null) Assert.Ignore("real-user parity skipped: no imported ABXI dataset in $CDSR_TEST_ABXI or /work/data/abxi (cdsr data import --format abxi ...)");
+        Cdsr.Trainers.Training.RunConfig? run = null;
+        var runPath = Environment.GetEnvironmentVariable("CDSR_TEST_RUN");
+        if (name == "run")
+        {
+            if (string.IsNullOrEmpty(runPath)) Assert.Ignore("trained-run parity skipped: set $CDSR_TEST_RUN to a run folder trained on the ABXI dataset");
+            run = new Cdsr.Trainers.Training.RunFolder(runPath).ReadConfig();
+        }
         var dataset = DatasetStore.Read(path);
-        const int L = 50, users = 1000, batch = 250;
-        var data = SequenceData.Build(dataset, SequenceView.Mixed, L);
+        int L = run?.ModelOptions.MaxLength ?? 50;
+        const int users = 1000, batch = 250;
+        var data = SequenceData.Build(dataset, run?.View ?? SequenceView.Mixed, L);
         var examples = data.EvalExamples(Cdsr.Data.Model.SplitPart.Test).Take(users).ToList();
         Assert.That(examples, Has.Count.EqualTo(users));
         var cands = dataset.Candidates!;
@@ -34,7 +45,14 @@ public class RealUsersExportParityTests
         int c = cands.RowLength;
         Assert.That(c, Is.EqualTo(1000));
 
-        using var model = ExportTestModels.Create(name, data.ItemCount, L, hidden: 64, seed: 21);
+        using var model = run is null ? ExportTestModels.Create(name, data.ItemCount, L, hidden: 64, seed: 21)
+            : ModelCatalog.Get(run.Model).Create(run.ModelOptions, data.ItemCount);
+        if (run is not null)
+        {
+            Cdsr.Torch.Serialization.Checkpoint.Load(new Cdsr.Trainers.Training.RunFolder(runPath!).BestCheckpoint, model, restore_rng: false);
+            model.eval();
+            name = $"{run.Model} (trained: {runPath})";
+        }
         using var session = OnnxSession.FromBytes(ExportTestModels.ExportBytes(model, name));
         float worst = 0;
         for (int start = 0; start < users; start += batch)

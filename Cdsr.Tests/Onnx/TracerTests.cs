@@ -65,8 +65,8 @@ public class TracerTests
     {
         using var m = new Block();
         using var x = randn(2, 4);
-        var e = Assert.Throws<TraceException>(() => Tracer.Trace(m, [("x", x)], a => [m.forward(a[0].flip(1))], "y"));
-        Assert.That(e!.Message, Does.Contain("op 'Tensor.flip' has no tracing hook, so no ONNX mapping"));
+        var e = Assert.Throws<TraceException>(() => Tracer.Trace(m, [("x", x)], a => [m.forward(a[0].roll(1, 1))], "y"));
+        Assert.That(e!.Message, Does.Contain("op 'Tensor.roll' has no tracing hook, so no ONNX mapping"));
     }
 
     [Test]
@@ -113,5 +113,36 @@ public class TracerTests
         }, "y");
         Assert.That(recordedElsewhere, Is.Zero);
         Assert.That(trace.Nodes.Count(n => n.Op == "linear"), Is.EqualTo(1), "only this thread's forward is in the graph");
+    }
+}
+
+/// <summary>An export that froze a batch size is caught by RecommenderOnnx's verification at other sizes.</summary>
+[NonParallelizable]
+public class ExportVerificationTests
+{
+    /// <summary>Adds each row's index to its scores: arange(B) is computed on the host from the batch size, so the trace
+    /// freezes it (a real model must not do this; the export must say so rather than write a wrong file).</summary>
+    private sealed class RowBias : Cdsr.Trainers.Models.SequentialRecommender
+    {
+        private readonly Cdsr.Torch.Modules.Embedding items = nn.Embedding(11, 4);
+        public RowBias() : base(nameof(RowBias), 10, 3) => RegisterComponents();
+        public override Tensor Encode(Tensor x) => items.forward(x);
+        public override Tensor ItemEmbeddings(Tensor x) => items.forward(x);
+        public override Tensor Loss(Cdsr.Trainers.Data.TrainBatch batch) => throw new NotSupportedException();
+        public override Tensor Score(Tensor histories, Tensor candidates)
+        {
+            using var scope = NewDisposeScope();
+            var rows = arange(histories.size(0)).to(ScalarType.Float32).unsqueeze(1);   // [B, 1], frozen at B = 37
+            return (ItemEmbeddings(candidates).sum(-1) + rows).MoveToOuterDisposeScope();
+        }
+    }
+
+    [Test]
+    public void AFrozenBatchSizeFailsTheExport()
+    {
+        using var m = new RowBias();
+        var e = Assert.Throws<OnnxExportException>(() => Cdsr.Onnx.Recommenders.RecommenderOnnx.Export(m, new() { Model = "rowbias" }));
+        Assert.That(e!.Message, Does.Contain("the trace froze something that varies with the input"));
+        Assert.DoesNotThrow(() => Cdsr.Onnx.Recommenders.RecommenderOnnx.Export(m, new() { Model = "rowbias" }, verify: false), "without verification the file is written");
     }
 }

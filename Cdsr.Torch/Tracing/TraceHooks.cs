@@ -74,6 +74,14 @@ internal static class TraceHooks
         return result;
     }
 
+    /// <summary>clamp(min?, max?): ints = [has min, has max], reals = [min, max].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tensor Clamp(Tensor result, Tensor a, double? min, double? max)
+    {
+        if (Active) Tracer.Record("clamp", [a], [result], [min.HasValue ? 1 : 0, max.HasValue ? 1 : 0], [min ?? 0, max ?? 0]);
+        return result;
+    }
+
     /// <summary>The general form, for ops with several outputs or mixed arguments; callers test <see cref="Active"/> first.</summary>
     public static void Record(string op, Tensor?[] inputs, Tensor?[] outputs, long[] ints, double[] reals) =>
         Tracer.Record(op, inputs, outputs, ints, reals);

@@ -152,6 +152,8 @@ public static partial class torch
                 var r = Tensor.FromNative(cdsr_nn_scaled_dot_product_attention(query.Handle, key.Handle, value.Handle, Opt(attn_mask), dropout_p,
                     is_causal ? 1 : 0, training ? 1 : 0));
                 GC.KeepAlive(attn_mask);
+                if (Tracing.TraceHooks.Active)
+                    Tracing.TraceHooks.Record("scaled_dot_product_attention", [query, key, value, attn_mask], [r], [is_causal ? 1 : 0, training ? 1 : 0], [dropout_p]);
                 return r;
             }
 
