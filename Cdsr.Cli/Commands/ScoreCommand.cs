@@ -23,8 +23,9 @@ public static class ScoreCommand
         var top = new Option<int>("--top") { Description = "Items per answer", DefaultValueFactory = _ => 10 };
         var output = new Option<string>("--out") { Description = "Where answers go: a file, or - for stdout", DefaultValueFactory = _ => "-" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = its default)", DefaultValueFactory = _ => 0 };
+        var eachLine = new Option<bool>("--each-line") { Description = "Answer and flush every line at once (a client sending one request and waiting); default: batch consecutive lines" };
         var cmd = new Command("score", "Score users' histories with an exported ONNX model (JSON lines in, JSON lines out)");
-        foreach (var o in new Option[] { model, input, candidates, top, output, threads }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, input, candidates, top, output, threads, eachLine }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             int k = p.GetValue(top);
@@ -46,7 +47,7 @@ public static class ScoreCommand
                 context.Error.WriteLine($"cdsr score: {recommender.Model}, {recommender.ItemCount} items, L = {recommender.MaxLength}; {recommender.ProviderMessage}");
                 try
                 {
-                    var scorer = new JsonLinesScorer(recommender) { Top = k, SharedCandidates = ReadCandidates(p.GetValue(candidates), recommender) };
+                    var scorer = new JsonLinesScorer(recommender) { Top = k, AnswerEachLine = p.GetValue(eachLine), SharedCandidates = ReadCandidates(p.GetValue(candidates), recommender) };
                     using var reader = inPath == "-" ? null : new StreamReader(inPath);
                     using var writer = outPath == "-" ? null : new StreamWriter(outPath);
                     scorer.Run(reader ?? Console.In, writer ?? context.Out);

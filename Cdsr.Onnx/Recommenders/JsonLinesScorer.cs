@@ -29,6 +29,9 @@ public sealed class JsonLinesScorer(OnnxRecommender model)
     public long[]? SharedCandidates { get; init; }
     /// <summary>Scored rows per ONNX Runtime call are limited so that rows x candidates stays under this.</summary>
     public long MaxBatchElements { get; init; } = 1 << 18;
+    /// <summary>Answer (and flush) every request as soon as it is read, for a client that sends one line and waits for
+    /// its answer; off by default, where consecutive requests with as many candidates share one ONNX Runtime call.</summary>
+    public bool AnswerEachLine { get; init; }
 
     private sealed record Request(int Line, JsonNode? User, long[] History, long[] Candidates);
 
@@ -53,13 +56,29 @@ public sealed class JsonLinesScorer(OnnxRecommender model)
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var request = Parse(line, lineNo);
+            Request request;
+            try
+            {
+                request = Parse(line, lineNo);
+            }
+            catch (OnnxRecommenderException)
+            {
+                // Answer every earlier request before reporting the bad line, as documented.
+                Flush(batch, output);
+                output.Flush();
+                throw;
+            }
             if (batch.Count > 0 && (batch[0].Candidates.Length != request.Candidates.Length ||
                                     (long)(batch.Count + 1) * request.Candidates.Length > MaxBatchElements))
             {
                 count += Flush(batch, output);
             }
             batch.Add(request);
+            if (AnswerEachLine)
+            {
+                count += Flush(batch, output);
+                output.Flush();
+            }
         }
         count += Flush(batch, output);
         output.Flush();

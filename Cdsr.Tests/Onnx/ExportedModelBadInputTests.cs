@@ -114,6 +114,46 @@ public class ExportedModelBadInputTests
     }
 
     [Test]
+    public void ABadLineStillLeavesEveryEarlierAnswerWritten()
+    {
+        using var r = OnnxRecommender.Load(_good);
+        // Same candidate count on both lines, so they would share one batch: the bad line 2 must not swallow line 1's answer.
+        var input = new StringReader("{\"user\":\"a\",\"history\":[1,2],\"candidates\":[3,4]}\n{\"user\":\"b\",\"history\":[1,999],\"candidates\":[3,4]}\n");
+        var output = new StringWriter();
+        var e = Assert.Throws<OnnxRecommenderException>(() => new JsonLinesScorer(r).Run(input, output));
+        Assert.That(e!.Message, Does.StartWith("line 2: history: unknown item id 999"));
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1));
+        Assert.That(lines[0], Does.StartWith("{\"user\":\"a\",\"top\":[{\"item\":"));
+    }
+
+    /// <summary>Hands out lines one at a time and records how many answers were written before each read.</summary>
+    private sealed class WaitingClient(string[] lines, StringWriter output) : TextReader
+    {
+        private int next;
+        public List<int> AnswersBeforeRead { get; } = [];
+        public override string? ReadLine()
+        {
+            AnswersBeforeRead.Add(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            return next < lines.Length ? lines[next++] : null;
+        }
+    }
+
+    [Test]
+    public void EachLineModeAnswersARequestBeforeReadingTheNext()
+    {
+        using var r = OnnxRecommender.Load(_good);
+        var line = "{\"history\":[1,2],\"candidates\":[3,4]}";
+        var output = new StringWriter();
+        var client = new WaitingClient([line, line, line], output);
+        Assert.That(new JsonLinesScorer(r) { AnswerEachLine = true }.Run(client, output), Is.EqualTo(3));
+        Assert.That(client.AnswersBeforeRead, Is.EqualTo(new[] { 0, 1, 2, 3 }));
+        var batched = new WaitingClient([line, line, line], output = new StringWriter());
+        new JsonLinesScorer(r).Run(batched, output);
+        Assert.That(batched.AnswersBeforeRead, Is.EqualTo(new[] { 0, 0, 0, 0 }), "by default equal-sized requests share one call");
+    }
+
+    [Test]
     public void ExternalIdsThatNameTwoItemsAreAmbiguous()
     {
         using var model = ExportTestModels.Create("sasrec", items: 4, length: 8, hidden: 16);
