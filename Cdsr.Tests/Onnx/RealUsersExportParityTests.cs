@@ -1,3 +1,5 @@
+using Cdsr.Data.Import;
+using Cdsr.Data.Model;
 using Cdsr.Data.Storage;
 using Cdsr.Onnx.Runtime;
 using Cdsr.Trainers.Data;
@@ -6,38 +8,57 @@ using Cdsr.Trainers.Models;
 namespace Cdsr.Tests.Onnx;
 
 /// <summary>
-/// Parity on real test users: the first 1,000 test instances of an imported ABXI dataset (their real histories, left-
-/// padded to 50, and their persisted 1 + 999 candidates), scored by the exported file in ONNX Runtime and by libtorch.
-/// The dataset is the one <c>cdsr data import --format abxi</c> writes; the test looks in $CDSR_TEST_ABXI, then
-/// /work/data/abxi, and is Ignored with that reason when neither exists. With $CDSR_TEST_RUN naming a run folder trained on
-/// that dataset, a third case scores its best checkpoint (trained weights) the same way.
+/// Parity on real test users: the first 1,000 test instances of ABXI Food–Kitchen (their real histories, left-padded
+/// to 50, and their persisted 1 + 999 candidates), scored by the exported file in ONNX Runtime and by libtorch. The
+/// dataset is imported from ../shared/datasets in memory (or read from $CDSR_TEST_ABXI, a folder written by
+/// <c>cdsr data import --format abxi</c>). Untrained SASRec and GRU4Rec, and a SASRec trained for one epoch by the
+/// Trainer (or, with $CDSR_TEST_RUN, the best checkpoint of that run folder), so trained weights are covered too.
 /// </summary>
 [NonParallelizable]
 public class RealUsersExportParityTests
 {
-    private static string? Locate() =>
-        new[] { Environment.GetEnvironmentVariable("CDSR_TEST_ABXI"), "/work/data/abxi" }
-            .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(Path.Combine(p, "manifest.json")));
+    private static CdsrDataset? _abxi;
+
+    private static CdsrDataset Abxi()
+    {
+        var stored = Environment.GetEnvironmentVariable("CDSR_TEST_ABXI");
+        return _abxi ??= !string.IsNullOrEmpty(stored) && File.Exists(Path.Combine(stored, "manifest.json"))
+            ? DatasetStore.Read(stored)
+            : DatasetImporters.Import("abxi", SharedData.Dataset("abxi-food-kitchen"), new ImportOptions { Negatives = 999 });
+    }
 
     [TestCase("sasrec")]
     [TestCase("gru4rec")]
     [TestCase("run")]
     public void ThousandRealTestUsersWith999NegativesScoreTheSame(string name)
     {
-        var path = Locate();
-        if (path is null) Assert.Ignore("real-user parity skipped: no imported ABXI dataset in $CDSR_TEST_ABXI or /work/data/abxi (cdsr data import --format abxi ...)");
+        var dataset = Abxi();
         Cdsr.Trainers.Training.RunConfig? run = null;
         var runPath = Environment.GetEnvironmentVariable("CDSR_TEST_RUN");
+        string? scratch = null;
         if (name == "run")
         {
-            if (string.IsNullOrEmpty(runPath)) Assert.Ignore("trained-run parity skipped: set $CDSR_TEST_RUN to a run folder trained on the ABXI dataset");
+            if (string.IsNullOrEmpty(runPath))
+            {
+                // One epoch of SASRec (d = 64) on ABXI by the Trainer itself: real, trained weights in a real run folder.
+                scratch = Directory.CreateTempSubdirectory("cdsr-export-run-").FullName;
+                runPath = Path.Combine(scratch, "run");
+                var config = Cdsr.Trainers.Training.Trainer.Configure("sasrec", new SasRecOptions { HiddenSize = 64 },
+                    new Cdsr.Trainers.Training.TrainerOptions { Epochs = 1, BatchSize = 256, Seed = 3 }, SequenceView.Mixed, dataset, Path.Combine(scratch, "data"));
+                new Cdsr.Trainers.Training.Trainer(config, dataset).Run(runPath);
+            }
             run = new Cdsr.Trainers.Training.RunFolder(runPath).ReadConfig();
         }
-        var dataset = DatasetStore.Read(path);
+        try { Check(name, dataset, run, runPath); }
+        finally { if (scratch is not null) Directory.Delete(scratch, true); }
+    }
+
+    private static void Check(string name, CdsrDataset dataset, Cdsr.Trainers.Training.RunConfig? run, string? runPath)
+    {
         int L = run?.ModelOptions.MaxLength ?? 50;
         const int users = 1000, batch = 250;
         var data = SequenceData.Build(dataset, run?.View ?? SequenceView.Mixed, L);
-        var examples = data.EvalExamples(Cdsr.Data.Model.SplitPart.Test).Take(users).ToList();
+        var examples = data.EvalExamples(SplitPart.Test).Take(users).ToList();
         Assert.That(examples, Has.Count.EqualTo(users));
         var cands = dataset.Candidates!;
         var rowOf = new Dictionary<int, int>();

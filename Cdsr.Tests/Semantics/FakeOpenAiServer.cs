@@ -36,6 +36,8 @@ internal sealed class FakeOpenAiServer : IDisposable
     public int RequestCount => Volatile.Read(ref _count);
     /// <summary>Most requests the server was answering at the same time.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+    /// <summary>Requests received and not yet answered.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
     public List<(string Path, string Body, string? Authorization)> Requests { get; } = new();
     public Func<int, string, JsonNode, (int Status, string Body, int DelayMs)?> Script { get; set; } = (_, _, _) => null;
     public Func<string, string> ChatContent { get; set; } = user => "{\"category\": \"cookware\"}";

@@ -75,7 +75,14 @@ public class OpenAiClientTests
     [Test]
     public async Task Concurrency_is_bounded_by_the_option()
     {
-        _server.Script = (n, path, body) => { Thread.Sleep(150); return null; }; // every answer takes 150 ms
+        // Each answer waits until a second request is in flight (or the last one has arrived, or 5 s passed), so the test
+        // does not depend on timing: a client allowing 2 concurrent requests must overlap, and one allowing 3 would exceed 2.
+        _server.Script = (n, path, body) =>
+        {
+            SpinWait.SpinUntil(() => _server.InFlight >= 2 || _server.RequestCount >= 5, TimeSpan.FromSeconds(5));
+            Thread.Sleep(50);
+            return null;
+        };
         var e = new OpenAiEmbedder(Options(batch: 2)); // 5 batches, MaxConcurrency = 2
         var m = await e.EmbedAsync(Texts);
         AssertRowsAreNormalisedFakeVectors(m, Texts);
