@@ -7,7 +7,8 @@ namespace Cdsr.Tests.Onnx;
 
 /// <summary>CDSRNP exports through the same tracer with no export code of its own: its Score (domain split by a buffer,
 /// flip/cumsum ranks, two masked encoders, support-set latent, scaled dot-product attention, MLP decoder) runs in ONNX
-/// Runtime like libtorch, for batch and candidate sizes other than the trace's.</summary>
+/// Runtime like libtorch, for batch and candidate sizes other than the trace's, with the fixed support set's F_S and mu_s
+/// frozen into the file as constants.</summary>
 [NonParallelizable]
 public class CdsrNpExportTests
 {
@@ -24,7 +25,12 @@ public class CdsrNpExportTests
         }, data.ItemCount);
         model.Attach(data);
         model.eval();
-        using var session = OnnxSession.FromBytes(ExportTestModels.ExportBytes(model, "cdsrnp"));
+        var onnx = Cdsr.Onnx.Recommenders.RecommenderOnnx.Export(model, new() { Model = "cdsrnp", Dataset = "synthetic-test", DatasetHash = "0123abcd" });
+        // The support set is baked in: its histories are not in the file, and one constant holds F_S [S, D].
+        Assert.That(onnx.Initializers.Select(t => t.Name), Has.None.Contains("support_histories"));
+        if (adaptive) // only the interest adaptive layer reads F_S
+            Assert.That(onnx.Initializers.Any(t => t.Dims.SequenceEqual(new long[] { 8, 16 })), Is.True, "F_S of 8 support samples x 16");
+        using var session = OnnxSession.FromBytes(onnx.ToBytes());
         var examples = data.EvalExamples(Cdsr.Data.Model.SplitPart.Test);
         int users = examples.Count, L = 12;
         var hist = new long[users * L];

@@ -96,6 +96,33 @@ public sealed class Tracer
         }
     }
 
+    /// <summary>
+    /// Stops recording on this thread until the result is disposed: tensors computed inside are not traced values, so
+    /// traced ops that later read them freeze them into the graph as constants. A model uses it for state that depends
+    /// only on its weights (e.g. CDSRNP's fixed inference support set), so the exported graph holds the result instead
+    /// of recomputing it on every call. Outside a trace it does nothing.
+    /// </summary>
+    public static IDisposable Untraced()
+    {
+        var c = current;
+        if (c is null) return Resume.None;
+        c.suspended++;
+        return new Resume(c);
+    }
+
+    private sealed class Resume(Tracer? tracer) : IDisposable
+    {
+        public static readonly Resume None = new(null);
+        private Tracer? tracer = tracer;
+
+        public void Dispose()
+        {
+            if (tracer is null) return;
+            tracer.suspended--;
+            tracer = null;
+        }
+    }
+
     // ---- hooks (called from the binding only while activeCount > 0) ----
 
     /// <summary>A tensor's native handle is about to be passed to a native call.</summary>

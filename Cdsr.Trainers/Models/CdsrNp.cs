@@ -289,13 +289,16 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
     public override Tensor Score(Tensor histories, Tensor candidates)
     {
         using var scope = NewDisposeScope();
-        var (supportF, supportMu) = InferenceSupport();
+        Tensor supportF, supportMu;
+        // The support set depends on the weights only: under an ONNX trace it is computed once, untraced, and frozen
+        // into the exported graph as constants (F_S and mu_s) instead of being re-encoded on every call.
+        using (Cdsr.Torch.Tracing.Tracer.Untraced()) (supportF, supportMu) = InferenceSupport();
         return Score(histories, candidates, supportF, supportMu).MoveToOuterDisposeScope();
     }
 
     /// <summary>The fixed inference support set's representations under the current weights: (F_S [S, D], mu_s [D]).
-    /// <see cref="Score(Tensor, Tensor)"/> recomputes them on every call (S sequences, negligible beside the candidates),
-    /// so they always match the weights; an exporter can take them once and bake them in as constants.</summary>
+    /// <see cref="Score(Tensor, Tensor)"/> recomputes them on every eager call (S sequences, negligible beside the
+    /// candidates), so they always match the weights; an ONNX export holds them as constants.</summary>
     public (Tensor SupportF, Tensor SupportMu) InferenceSupport()
     {
         using var scope = NewDisposeScope();
@@ -408,7 +411,9 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
                 w_v!.forward(supportF).unsqueeze(0));                                // [1, n, D]
             parts.Add(attended.squeeze(0));
         }
-        parts.Add(z.unsqueeze(0).expand(f.size(0), -1));
+        // z [D] repeated for each of the n rows by broadcasting against f (exactly 0 + z), not expand(n): under an ONNX
+        // trace a constant z (the baked support set's mu_s) expanded to a host-side n would freeze the batch size.
+        parts.Add((f - f) + z);
         return mlp_d.forward(cat(parts, -1));
     }
 
