@@ -34,6 +34,9 @@ public static class SvgScatter
         sb.Append($"<rect x=\"{left}\" y=\"{top}\" width=\"{F(pw)}\" height=\"{F(ph)}\" fill=\"none\" stroke=\"#888\"/>\n");
         sb.Append($"<text x=\"{F(left + pw / 2)}\" y=\"{height - 20}\" text-anchor=\"middle\" font-size=\"14\">{WebUtility.HtmlEncode(xLabel)}</text>\n");
         sb.Append($"<text x=\"18\" y=\"{F(top + ph / 2)}\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(-90 18 {F(top + ph / 2)})\">{WebUtility.HtmlEncode(yLabel)}</text>\n");
+        int clipped = all.Count(p => p.X < x0 || p.X > x1 || p.Y < y0 || p.Y > y1);
+        if (clipped > 0) // said on the plot, not dropped silently
+            sb.Append($"<text x=\"{F(left + pw)}\" y=\"{height - 4}\" text-anchor=\"end\" font-size=\"11\" fill=\"#555\">{clipped:N0} of {all.Length:N0} points lie outside the central 99% window on an axis and are not drawn</text>\n");
         foreach (var s in series.OrderByDescending(s => s.Points.Count)) // stable: equal sizes keep their order
         {
             sb.Append($"<g fill=\"{s.Color}\" fill-opacity=\"{F(opacity)}\">\n");

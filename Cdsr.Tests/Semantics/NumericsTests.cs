@@ -1,4 +1,5 @@
 using Cdsr.Semantics.Numerics;
+using Cdsr.Semantics.Plot;
 
 namespace Cdsr.Tests.Semantics;
 
@@ -50,6 +51,20 @@ public class NumericsTests
         Assert.That(e!.Message, Does.Contain("row 2"));
         e = Assert.Throws<ArgumentException>(() => KMeans.Fit(new float[] { 1, 1, 1, 1, 1, 1 }, 3, 2, new KMeansOptions { K = 2 }));
         Assert.That(e!.Message, Does.Contain("only 1 distinct"));
+    }
+
+    [Test]
+    public void The_scatter_plot_says_how_many_outlying_points_it_leaves_out()
+    {
+        // 400 points on a grid and one far outlier: the central 99% window keeps the grid and the plot names the outlier.
+        var grid = Enumerable.Range(0, 400).Select(i => ((float)(i % 20), (float)(i / 20))).ToList();
+        var svg = SvgScatter.Render("t", "x", "y", [new ScatterSeries("A", "#000", grid), new ScatterSeries("B", "#f00", [(1000f, 1000f)])]);
+        int circles = System.Text.RegularExpressions.Regex.Matches(svg, "<circle").Count;
+        Assert.That(svg, Does.Contain("of 401 points lie outside the central 99% window"));
+        var note = System.Text.RegularExpressions.Regex.Match(svg, @">(\d+) of 401 points");
+        Assert.That(circles + int.Parse(note.Groups[1].Value), Is.EqualTo(401), "drawn + reported = all");
+        Assert.That(note.Groups[1].Value, Is.EqualTo("1"), "only the outlier is outside the window");
+        Assert.That(SvgScatter.Render("t", "x", "y", [new ScatterSeries("A", "#000", grid)]), Does.Not.Contain("not drawn"));
     }
 
     [Test]
