@@ -94,7 +94,11 @@ public sealed class Trainer
         manual_seed(opt.Seed);
         var spec = ModelCatalog.Get(_config.Model);
         using var model = spec.Create(_config.ModelOptions, data.ItemCount);
-        (model as IEpisodicModel)?.Attach(data);
+        if (model is IEpisodicModel episodicModel)
+        {
+            episodicModel.Attach(data);
+            _observer.Message($"{_config.Model} trains on {episodicModel.EpisodeCount} episodes per epoch (its own support/query sizes); batch_size {opt.BatchSize} is not used");
+        }
         using var optimizer = CreateOptimizer(model, opt);
         var evalOptions = new EvaluationOptions { Cutoffs = opt.Cutoffs, BatchSize = opt.EvalBatchSize };
         bool hasValid = data.EvalExamples(SplitPart.Valid).Count > 0;
