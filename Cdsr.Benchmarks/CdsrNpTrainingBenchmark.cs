@@ -41,13 +41,7 @@ public class CdsrNpTrainingBenchmark
     public float Episode()
     {
         var episode = episodes[next++ % episodes.Count];
-        using var scope = NewDisposeScope();
-        optimizer.zero_grad();
-        var loss = model.EpisodeLoss(episode);
-        loss.backward();
-        nn.utils.clip_grad_norm_(model.parameters(), 5.0);
-        optimizer.step();
-        return loss.item<float>();
+        return Trainer.Step(model, optimizer, () => model.EpisodeLoss(episode), clipGradNorm: 5.0);
     }
 
     [GlobalCleanup]

@@ -55,13 +55,7 @@ public class TrainingBenchmark
     public float Step()
     {
         var batch = batches[next++ % batches.Count];
-        using var scope = NewDisposeScope();
-        optimizer.zero_grad();
-        var loss = model.Loss(batch);
-        loss.backward();
-        nn.utils.clip_grad_norm_(model.parameters(), 5.0);
-        optimizer.step();
-        return loss.item<float>();
+        return Trainer.Step(model, optimizer, () => model.Loss(batch), clipGradNorm: 5.0);
     }
 
     [GlobalCleanup]

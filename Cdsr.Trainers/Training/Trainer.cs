@@ -219,14 +219,8 @@ public sealed class Trainer
         foreach (var (batch, count, lossOf) in units)
         {
             using (batch)
-            using (NewDisposeScope())
             {
-                optimizer.zero_grad();
-                var loss = lossOf();
-                loss.backward();
-                if (opt.ClipGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), opt.ClipGradNorm);
-                optimizer.step();
-                double value = loss.item<float>();
+                double value = Step(model, optimizer, lossOf, opt.ClipGradNorm);
                 if (double.IsNaN(value)) throw new CdsrRunException($"epoch {epoch} batch {b + 1}: the training loss is NaN (try a lower learning rate)");
                 total += value;
                 seen += count;
@@ -235,6 +229,20 @@ public sealed class Trainer
             _observer.BatchCompleted(epoch, b, batches, total / b, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
         }
         return (total / Math.Max(b, 1), seen);
+    }
+
+    /// <summary>One optimizer step exactly as the trainer takes it: zero the gradients, compute <paramref name="loss"/>,
+    /// backpropagate, clip the global gradient norm to <paramref name="clipGradNorm"/> (0 = no clipping) and step; every
+    /// tensor made on the way is disposed. Returns the loss value. Benchmarks call it so they time the trainer's step.</summary>
+    public static float Step(nn.Module model, Optimizer optimizer, Func<Tensor> loss, double clipGradNorm)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        var value = loss();
+        value.backward();
+        if (clipGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), clipGradNorm);
+        optimizer.step();
+        return value.item<float>();
     }
 
     /// <summary>Each (domain, metric) maximised independently over the "test_trace" lines of metrics.jsonl, as AMID's and
