@@ -33,14 +33,7 @@ public class ExportedModelConsumerTests
     {
         string? node = OnPath("node");
         if (node is null) Assert.Ignore("independent consumer (node) skipped: `node` is not on PATH");
-        string nodeTgz = CachedTarball("onnxruntime-node-1.30.0.tgz", NodeSha);
-        string commonTgz = CachedTarball("onnxruntime-common-1.30.0.tgz", CommonSha);
-        string ortNode = Path.Combine(_dir, "node_modules", "onnxruntime-node"), common = Path.Combine(_dir, "node_modules", "onnxruntime-common");
-        Directory.CreateDirectory(ortNode);
-        Directory.CreateDirectory(common);
-        var t1 = Exec("tar", $"-xzf {nodeTgz} -C {ortNode} --strip-components=1 package/package.json package/dist package/bin/napi-v6/linux/x64");
-        var t2 = Exec("tar", $"-xzf {commonTgz} -C {common} --strip-components=1");
-        Assert.That((t1.Code, t2.Code), Is.EqualTo((0, 0)), t1.Err + t2.Err);
+        InstallOnnxRuntimeNode(_dir);
 
         const int users = 64, perRow = 100;
         string modelPath = ExportSasRec(out var torchScores, out var hist, out var cand, users, perRow);

@@ -35,6 +35,20 @@ public class OnnxIndependentConsumerTests
     internal static string? OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
 
+    /// <summary>Unpacks the pinned onnxruntime-node and onnxruntime-common tarballs (sha256-checked, from setup's cache)
+    /// into <paramref name="dir"/>/node_modules, so a script in <paramref name="dir"/> can require('onnxruntime-node').</summary>
+    internal static void InstallOnnxRuntimeNode(string dir)
+    {
+        string nodeTgz = CachedTarball("onnxruntime-node-1.30.0.tgz", NodeSha);
+        string commonTgz = CachedTarball("onnxruntime-common-1.30.0.tgz", CommonSha);
+        string ortNode = Path.Combine(dir, "node_modules", "onnxruntime-node"), common = Path.Combine(dir, "node_modules", "onnxruntime-common");
+        Directory.CreateDirectory(ortNode);
+        Directory.CreateDirectory(common);
+        var t1 = Exec("tar", $"-xzf {nodeTgz} -C {ortNode} --strip-components=1 package/package.json package/dist package/bin/napi-v6/linux/x64");
+        var t2 = Exec("tar", $"-xzf {commonTgz} -C {common} --strip-components=1");
+        Assert.That((t1.Code, t2.Code), Is.EqualTo((0, 0)), t1.Err + t2.Err);
+    }
+
     internal static string CachedTarball(string file, string sha)
     {
         string cache = Environment.GetEnvironmentVariable("CDSR_CACHE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "cdsr");
@@ -51,15 +65,7 @@ public class OnnxIndependentConsumerTests
     {
         string? node = OnPath("node");
         if (node is null) Assert.Ignore("independent consumer (node) skipped: `node` is not on PATH");
-        string nodeTgz = CachedTarball("onnxruntime-node-1.30.0.tgz", NodeSha);
-        string commonTgz = CachedTarball("onnxruntime-common-1.30.0.tgz", CommonSha);
-
-        string ortNode = Path.Combine(_dir, "node_modules", "onnxruntime-node"), common = Path.Combine(_dir, "node_modules", "onnxruntime-common");
-        Directory.CreateDirectory(ortNode);
-        Directory.CreateDirectory(common);
-        var t1 = Exec("tar", $"-xzf {nodeTgz} -C {ortNode} --strip-components=1 package/package.json package/dist package/bin/napi-v6/linux/x64");
-        var t2 = Exec("tar", $"-xzf {commonTgz} -C {common} --strip-components=1");
-        Assert.That((t1.Code, t2.Code), Is.EqualTo((0, 0)), t1.Err + t2.Err);
+        InstallOnnxRuntimeNode(_dir);
 
         const int batch = 3, n = 7, k = 3;
         string modelPath = Path.Combine(_dir, "softmax_topk.onnx");
