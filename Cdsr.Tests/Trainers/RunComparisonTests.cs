@@ -38,6 +38,25 @@ public class RunComparisonTests
     }
 
     [Test]
+    public void Runs_of_one_model_with_other_settings_get_their_own_row_named_by_the_difference()
+    {
+        var plain = new[] { Run("sasrec", 1, 0.02, 0.04), Run("sasrec", 2, 0.04, 0.06) };
+        RunSummary Variant(long seed, double v)
+        {
+            var r = Run("sasrec", seed, v, v);
+            return r with { Config = r.Config with { ModelOptions = new SasRecOptions { Dropout = 0.3 }, Trainer = r.Config.Trainer with { LearningRate = 1e-4, TraceTest = true } } };
+        }
+        var table = RunComparison.Build([.. plain, Variant(1, 0.01), Variant(2, 0.03), Run("gru4rec", 1, 0.01, 0.02)], ["NDCG@10"]);
+        Assert.That(table.Rows.Select(r => (r.Label, r.Runs)), Is.EqualTo(new[]
+        {
+            ("sasrec (mixed)", 2),
+            ("sasrec (mixed) dropout=0.3, trainer.learning_rate=0.0001", 2),
+            ("gru4rec (mixed)", 1),
+        }), "seed and trace_test do not split a row; dropout and learning rate do, and only the non-default side names them");
+        Assert.That(table.Rows[1].Cells[("Food", "NDCG@10")].Mean, Is.EqualTo(0.02).Within(1e-12));
+    }
+
+    [Test]
     public void Test_max_table_reads_the_traced_maximum_and_refuses_runs_without_it()
     {
         var plain = Run("sasrec", 1, 0.02, 0.04);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Evaluation;
+using Cdsr.Trainers.Models;
 using Cdsr.Trainers.Training;
 
 namespace Cdsr.Trainers.Runs;
@@ -52,7 +53,8 @@ public enum ComparedSplit
 public sealed record ComparisonRow(string Label, int Runs, IReadOnlyDictionary<(string Domain, string Metric), (double Mean, double Std, int N)> Cells);
 
 /// <summary>
-/// A paper-style table: rows = models (grouped by model, view and dataset content hash), columns = target domain x
+/// A paper-style table: rows = models (grouped by model, view, dataset content hash and settings: runs differing only
+/// in seed share a row; a row whose settings differ from another row of its model names them, e.g. an ablation), columns = target domain x
 /// metric of the test split, cells = mean ± sample standard deviation over the group's runs (seeds), in percent.
 /// </summary>
 public sealed class RunComparison
@@ -99,10 +101,13 @@ public sealed class RunComparison
                 if (!domains.Contains(d)) domains.Add(d);
         bool manyData = runs.Select(r => r.Config.DataHash).Distinct().Count() > 1;
         var rows = new List<ComparisonRow>();
-        foreach (var g in runs.GroupBy(r => (r.Config.Model, r.Config.View, r.Config.DataHash)))
+        var groups = runs.GroupBy(r => (r.Config.Model, r.Config.View, r.Config.DataHash, Settings: SettingsKey(r.Config))).ToList();
+        foreach (var g in groups)
         {
             var first = g.First();
             var label = $"{first.Config.Model} ({first.Config.View.Name()})";
+            var differing = DifferingSettings(first.Config, groups.Where(o => o.Key.Model == g.Key.Model).Select(o => o.First().Config));
+            if (differing.Length > 0) label += " " + differing;
             if (manyData) label = $"{first.Config.DataName}/{first.Config.DataHash[..6]} {label}";
             var cells = new Dictionary<(string, string), (double, double, int)>();
             foreach (var d in domains)
@@ -118,6 +123,46 @@ public sealed class RunComparison
             rows.Add(new ComparisonRow(label, g.Count(), cells));
         }
         return new RunComparison(domains, metrics, rows);
+    }
+
+    /// <summary>Trainer options that only name or record a run, never change what it learns: left out of the grouping so that
+    /// seeds of one configuration share a row.</summary>
+    private static readonly HashSet<string> NonSettings = ["seed", "trace_test", "eval_batch_size"];
+
+    /// <summary>Model and trainer options as "key=value" pairs (trainer keys prefixed "trainer."), seed and other
+    /// non-settings left out.</summary>
+    private static SortedDictionary<string, string> Settings(RunConfig c)
+    {
+        var all = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in OptionsJson.Write(c.ModelOptions)) all[k] = v?.ToJsonString() ?? "null";
+        foreach (var (k, v) in OptionsJson.Write(c.Trainer))
+            if (!NonSettings.Contains(k)) all["trainer." + k] = v?.ToJsonString() ?? "null";
+        return all;
+    }
+
+    private static string SettingsKey(RunConfig c) => string.Join(";", Settings(c).Select(kv => $"{kv.Key}={kv.Value}"));
+
+    /// <summary>The settings by which <paramref name="config"/>'s row differs from other rows of its model: those not equal
+    /// across <paramref name="ofModel"/> (one config per row of the same model) and not at their default, so that ablation
+    /// rows read "cdsrnp (mixed) embedding=shared_only" and the row of default settings keeps the bare name. Empty when
+    /// the model has one row.</summary>
+    private static string DifferingSettings(RunConfig config, IEnumerable<RunConfig> ofModel)
+    {
+        var all = ofModel.Select(Settings).ToList();
+        if (all.Count < 2) return "";
+        var mine = Settings(config);
+        var defaults = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Activator.CreateInstance(config.ModelOptions.GetType()) is { } d)
+            foreach (var (k, v) in OptionsJson.Write(d)) defaults[k] = v?.ToJsonString() ?? "null";
+        foreach (var (k, v) in OptionsJson.Write(new TrainerOptions())) defaults["trainer." + k] = v?.ToJsonString() ?? "null";
+        var parts = new List<string>();
+        foreach (var (k, v) in mine)
+        {
+            bool varies = all.Any(o => !o.TryGetValue(k, out var x) || x != v);
+            bool isDefault = defaults.TryGetValue(k, out var dv) && dv == v;
+            if (varies && !isDefault) parts.Add($"{k}={v.Trim('"')}");
+        }
+        return string.Join(", ", parts);
     }
 
     /// <summary>Markdown table in percent with two decimals ("3.34 ± 0.18"; a single run shows its value alone); "-" where a group has no value.</summary>
