@@ -55,16 +55,4 @@ internal static class ExportTestModels
 
     public static byte[] ExportBytes(SequentialRecommender m, string name) =>
         RecommenderOnnx.Export(m, new RecommenderProvenance { Model = name, Dataset = "synthetic-test", DatasetHash = "0123abcd" }).ToBytes();
-
-    public static float MaxAbsDiff(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        Assert.That(a.Length, Is.EqualTo(b.Length), "score counts differ");
-        float m = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            Assert.That(float.IsFinite(a[i]) && float.IsFinite(b[i]), $"score {i} is not finite: {a[i]} vs {b[i]}");
-            m = Math.Max(m, Math.Abs(a[i] - b[i]));
-        }
-        return m;
-    }
 }

@@ -68,11 +68,17 @@ internal static class OnnxTestModels
         return g.Build();
     }
 
+    /// <summary>max |a - b| over equal-length outputs; a length mismatch or a non-finite value fails the test (a NaN would
+    /// otherwise compare as no difference at all).</summary>
     public static float MaxAbsDiff(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        Assert.That(a.Length, Is.EqualTo(b.Length), "length");
+        Assert.That(a.Length, Is.EqualTo(b.Length), "output lengths differ");
         float m = 0;
-        for (int i = 0; i < a.Length; i++) m = Math.Max(m, Math.Abs(a[i] - b[i]));
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.That(float.IsFinite(a[i]) && float.IsFinite(b[i]), $"value {i} is not finite: {a[i]} vs {b[i]}");
+            m = Math.Max(m, Math.Abs(a[i] - b[i]));
+        }
         return m;
     }
 }

@@ -90,7 +90,7 @@ public class RealUsersExportParityTests
             }
             var expected = ExportTestModels.TorchScores(model, hist, ids, batch);
             var got = session.Run([NamedTensor.Int64("histories", hist, batch, L), NamedTensor.Int64("candidates", ids, batch, c)])[0];
-            worst = Math.Max(worst, ExportTestModels.MaxAbsDiff(got.Floats, expected));
+            worst = Math.Max(worst, OnnxTestModels.MaxAbsDiff(got.Floats, expected));
         }
         TestContext.Out.WriteLine($"{name} on {dataset.Name}: {users} real test users x {c} candidates, max |onnx - libtorch| = {worst:E2}");
         Assert.That(worst, Is.LessThanOrEqualTo(1e-4f));

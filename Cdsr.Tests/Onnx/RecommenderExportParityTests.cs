@@ -30,7 +30,7 @@ public class RecommenderExportParityTests
             NamedTensor.Int64("candidates", cand, Users, perRow),
         ])[0];
         Assert.That(got.Shape, Is.EqualTo(new long[] { Users, perRow }));
-        var diff = ExportTestModels.MaxAbsDiff(got.Floats, expected);
+        var diff = OnnxTestModels.MaxAbsDiff(got.Floats, expected);
         TestContext.Out.WriteLine($"{name}, {Users} users x {perRow} candidates: max |onnx - libtorch| = {diff:E2}");
         Assert.That(diff, Is.LessThanOrEqualTo(1e-4f));
         Assert.That(expected.Select(Math.Abs).Max(), Is.GreaterThan(1e-2f), "scores are not all (near) zero");
@@ -46,7 +46,7 @@ public class RecommenderExportParityTests
         var cand = new long[] { 17 };
         var got = session.Run([NamedTensor.Int64("histories", hist, 1, ExportTestModels.Length), NamedTensor.Int64("candidates", cand, 1, 1)])[0];
         Assert.That(got.Shape, Is.EqualTo(new long[] { 1, 1 }));
-        Assert.That(ExportTestModels.MaxAbsDiff(got.Floats, ExportTestModels.TorchScores(model, hist, cand, 1)), Is.LessThanOrEqualTo(1e-4f));
+        Assert.That(OnnxTestModels.MaxAbsDiff(got.Floats, ExportTestModels.TorchScores(model, hist, cand, 1)), Is.LessThanOrEqualTo(1e-4f));
     }
 
     [Test]

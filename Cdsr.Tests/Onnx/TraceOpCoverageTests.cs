@@ -68,7 +68,7 @@ public class TraceOpCoverageTests
         for (int i = 0; i < names.Length; i++)
         {
             Assert.That(got[i].Shape, Is.EqualTo(expected[i].shape), names[i]);
-            var diff = ExportTestModels.MaxAbsDiff(got[i].Floats, expected[i].data<float>());
+            var diff = OnnxTestModels.MaxAbsDiff(got[i].Floats, expected[i].data<float>());
             Assert.That(diff, Is.LessThanOrEqualTo(2e-5f), $"{names[i]}: max |onnx - libtorch| = {diff}");
         }
     }

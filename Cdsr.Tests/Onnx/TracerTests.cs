@@ -57,7 +57,7 @@ public class TracerTests
         using var s = OnnxSession.FromModel(model);
         var got = s.Run([NamedTensor.Float("x", x.data<float>(), 9, 4)])[0];
         Assert.That(got.Shape, Is.EqualTo(new long[] { 9, 3 }));
-        Assert.That(ExportTestModels.MaxAbsDiff(got.Floats, expected), Is.LessThanOrEqualTo(1e-5f));
+        Assert.That(OnnxTestModels.MaxAbsDiff(got.Floats, expected), Is.LessThanOrEqualTo(1e-5f));
     }
 
     [Test]
