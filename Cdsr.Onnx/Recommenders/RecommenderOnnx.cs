@@ -43,9 +43,30 @@ public static class RecommenderOnnx
     public const int Version = 1;
     public const string HistoriesInput = "histories", CandidatesInput = "candidates", ScoresOutput = "scores";
 
-    /// <summary>Rows and candidates per row of the example batch the trace runs on: sizes no model uses as constants, so
-    /// a host-computed shape argument equal to one of them is read from the input's shape at run time (<see cref="DynamicSize"/>).</summary>
-    public const int ExampleRows = 37, ExampleCandidates = 23;
+    /// <summary>
+    /// Rows and candidates per row of the example batch the trace runs on. The converter reads a host-computed shape
+    /// argument equal to one of them from the input's shape at run time (<see cref="DynamicSize"/>), so they must differ
+    /// from every size the model itself uses: they are the two smallest primes from 23 up that are not a dimension of
+    /// any of its parameters or buffers, its L, item count or item count + 1. A collision this cannot see (a size the
+    /// model computes that is none of those) is still caught by <see cref="Verify"/>, which rescores at other sizes.
+    /// </summary>
+    public static (int Rows, int Candidates) ExampleSizes(SequentialRecommender model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var used = new HashSet<long> { model.MaxLength, model.ItemCount, model.ItemCount + 1L };
+        foreach (var p in model.parameters()) foreach (var d in p.shape) used.Add(d);
+        foreach (var b in model.buffers()) foreach (var d in b.shape) used.Add(d);
+        var picked = new List<int>(2);
+        for (int k = 23; picked.Count < 2; k++)
+            if (IsPrime(k) && !used.Contains(k)) picked.Add(k);
+        return (picked[1], picked[0]);
+
+        static bool IsPrime(int k)
+        {
+            for (int f = 2; f * f <= k; f++) if (k % f == 0) return false;
+            return k >= 2;
+        }
+    }
 
     /// <summary>
     /// Traces <paramref name="model"/>'s Score on an example batch, converts it to ONNX (validated) and, when
@@ -56,7 +77,7 @@ public static class RecommenderOnnx
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(provenance);
-        const int rows = ExampleRows, candidates = ExampleCandidates;
+        var (rows, candidates) = ExampleSizes(model);
         int L = model.MaxLength, n = model.ItemCount;
         var hist = new long[rows * L];
         for (int r = 0; r < rows; r++)

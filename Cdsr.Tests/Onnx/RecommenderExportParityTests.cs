@@ -1,3 +1,5 @@
+using Cdsr.Trainers.Models;
+using static Cdsr.Torch.torch;
 using Cdsr.Onnx.Recommenders;
 using Cdsr.Onnx.Runtime;
 
@@ -47,6 +49,34 @@ public class RecommenderExportParityTests
         var got = session.Run([NamedTensor.Int64("histories", hist, 1, ExportTestModels.Length), NamedTensor.Int64("candidates", cand, 1, 1)])[0];
         Assert.That(got.Shape, Is.EqualTo(new long[] { 1, 1 }));
         Assert.That(OnnxTestModels.MaxAbsDiff(got.Floats, ExportTestModels.TorchScores(model, hist, cand, 1)), Is.LessThanOrEqualTo(1e-4f));
+    }
+
+    [TestCase("sasrec")]
+    [TestCase("gru4rec")]
+    public void A_model_whose_sizes_are_the_usual_example_sizes_still_exports_with_dynamic_axes(string name)
+    {
+        // L 23 and hidden 29 are the example batch sizes a model without them gets: the exporter picks other sizes, so
+        // that no host-side size of the model can be read as "the batch" or "the candidate count". (These two models
+        // happen to export correctly even with the colliding sizes; the rule guards models that pass such a size on.)
+        using var plain = ExportTestModels.Create(name);
+        Assert.That(RecommenderOnnx.ExampleSizes(plain), Is.EqualTo((29, 23)));
+        manual_seed(5);
+        using SequentialRecommender model = name == "sasrec"
+            ? new SasRec(new SasRecOptions { HiddenSize = 29, Blocks = 1, Heads = 1, MaxLength = 23 }, ExportTestModels.Items)
+            : new Gru4Rec(new Gru4RecOptions { EmbeddingSize = 29, HiddenSize = 31, MaxLength = 23 }, ExportTestModels.Items);
+        model.eval();
+        var (rows, candidates) = RecommenderOnnx.ExampleSizes(model);
+        Assert.That(new[] { rows, candidates }, Has.None.EqualTo(23).And.None.EqualTo(29).And.None.EqualTo(ExportTestModels.Items + 1));
+        using var session = OnnxSession.FromBytes(ExportTestModels.ExportBytes(model, name));
+        foreach (var (users, perRow) in new[] { (3, 5), (4, 23), (29, 2) })
+        {
+            var hist = ExportTestModels.Histories(users, 23, ExportTestModels.Items, seed: users);
+            var cand = ExportTestModels.Candidates(users, perRow, ExportTestModels.Items, seed: perRow);
+            var got = session.Run([NamedTensor.Int64("histories", hist, users, 23), NamedTensor.Int64("candidates", cand, users, perRow)])[0];
+            Assert.That(got.Shape, Is.EqualTo(new long[] { users, perRow }));
+            Assert.That(OnnxTestModels.MaxAbsDiff(got.Floats, ExportTestModels.TorchScores(model, hist, cand, users)), Is.LessThanOrEqualTo(1e-4f),
+                $"{users} x {perRow}");
+        }
     }
 
     [Test]
