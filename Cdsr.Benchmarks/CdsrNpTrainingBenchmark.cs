@@ -12,7 +12,9 @@ namespace Cdsr.Benchmarks;
 /// CDSRNP training throughput on AMID Cloth–Sport (K_u = 25%, mixed view) at the paper's settings
 /// (<see cref="CdsrNpOptions"/> defaults: D = 128, support 20, query 10 + 10, T = 15; Adam lr 2e-5, clipping 5 as the
 /// Trainer does): one operation = one episode (the Trainer's step: forward of support and query, MSE + KL + L2, backward,
-/// clipping, Adam), so episodes/s = 1 / Mean.
+/// clipping, Adam), so episodes/s = 1 / Mean. <see cref="Lambda"/> compares the paper's lambda ||Theta||^2 computed in
+/// the loss (<c>InLoss</c>) with the same term as Adam's coupled weight decay 2 * lambda (<c>AdamWeightDecay</c>, what
+/// <c>scripts/cdsrnp.sh</c> trains with): one gradient, two costs.
 /// Run: <c>dotnet run -c Release --project Cdsr.Benchmarks -- --filter '*CdsrNpTraining*'</c> (smoke: add <c>--job Dry</c>).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
@@ -23,17 +25,23 @@ public class CdsrNpTrainingBenchmark
     private List<IEpisode> episodes = null!;
     private int next;
 
+    /// <summary>Where lambda ||Theta||^2 (lambda = 1e-5) is applied.</summary>
+    public enum L2Placement { InLoss, AdamWeightDecay }
+
+    [Params(L2Placement.InLoss, L2Placement.AdamWeightDecay)]
+    public L2Placement Lambda { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         TorchRuntime.Apply();
         var dataset = DatasetImporters.Import("amid", BenchmarkData.Dataset("amid-cloth-sport"), new ImportOptions { BuildCandidates = false, AmidKu = 25 });
-        var options = new CdsrNpOptions();
+        var options = Lambda == L2Placement.InLoss ? new CdsrNpOptions() : new CdsrNpOptions { L2 = 0 };
         var data = SequenceData.Build(dataset, SequenceView.Mixed, options.MaxLength);
         manual_seed(42);
         model = new CdsrNp(options, data.ItemCount);
         model.Attach(data);
-        optimizer = optim.Adam(model.parameters(), 2e-5);
+        optimizer = optim.Adam(model.parameters(), 2e-5, weight_decay: Lambda == L2Placement.InLoss ? 0 : 2 * new CdsrNpOptions().L2);
         episodes = model.Episodes(42, 1).Take(32).ToList();
     }
 
