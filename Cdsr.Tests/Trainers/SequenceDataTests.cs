@@ -83,6 +83,34 @@ public class SequenceDataTests
     }
 
     [Test]
+    public void Last_only_batches_keep_the_inputs_and_target_only_the_final_position()
+    {
+        var d = SequenceData.Build(TinyDatasets.Planted(users: 40), SequenceView.Mixed, maxLength: 8);
+        var all = d.TrainBatches(16, seed: 5, epoch: 1).ToList();
+        var last = d.TrainBatches(16, seed: 5, epoch: 1, lastOnly: true).ToList();
+        Assert.That(last, Has.Count.EqualTo(all.Count));
+        int targets = 0;
+        for (int k = 0; k < all.Count; k++)
+        {
+            using var a = all[k];
+            using var b = last[k];
+            Assert.That(b.Inputs.data<long>().ToArray(), Is.EqualTo(a.Inputs.data<long>().ToArray()), "same sequences in the same order");
+            var pa = a.Positives.data<long>().ToArray();
+            var pb = b.Positives.data<long>().ToArray();
+            var nb = b.Negatives.data<long>().ToArray();
+            for (int r = 0; r < b.Sequences; r++)
+            {
+                int end = (r + 1) * 8 - 1;                       // left padding: the final position is the row's last slot
+                Assert.That(pb[end], Is.EqualTo(pa[end]).And.Not.EqualTo(0), "the final target is kept");
+                Assert.That(nb[end], Is.Not.EqualTo(0).And.Not.EqualTo(pb[end]));
+                for (int t = r * 8; t < end; t++) Assert.That((pb[t], nb[t]), Is.EqualTo((0L, 0L)), $"row {r} position {t - r * 8} is no target");
+                targets++;
+            }
+        }
+        Assert.That(targets, Is.EqualTo(d.TrainSequences.Count));
+    }
+
+    [Test]
     public void Epoch_batches_depend_only_on_seed_and_epoch()
     {
         var d = SequenceData.Build(TinyDatasets.Planted(users: 40), SequenceView.Mixed, maxLength: 8);

@@ -111,7 +111,9 @@ public sealed class SequenceData
     /// by a <see cref="SplitMix64"/> stream derived from (<paramref name="seed"/>, epoch) only, so an epoch's batches
     /// are the same whether the run was resumed or not.
     /// </summary>
-    public IEnumerable<TrainBatch> TrainBatches(int batchSize, ulong seed, int epoch)
+    /// <param name="lastOnly">Only each sequence's final position is a target (its instance's own target), as AMID's
+    /// code trains the baselines whose rows CDSRNP's Table 2 reports; the earlier positions are inputs only.</param>
+    public IEnumerable<TrainBatch> TrainBatches(int batchSize, ulong seed, int epoch, bool lastOnly = false)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"batch size must be >= 1, got {batchSize}");
         var order = new int[_train.Length];
@@ -135,6 +137,7 @@ public sealed class SequenceData
                 {
                     int pos = s[t + 1];
                     inputs[offset + t] = s[t];
+                    if (lastOnly && t < n - 1) continue;
                     positives[offset + t] = pos;
                     negatives[offset + t] = SampleNegative(ref rng, pos, countA, countB);
                 }

@@ -214,7 +214,7 @@ public sealed class Trainer
         ulong seed = unchecked((ulong)opt.Seed);
         // A unit of work: a next-item batch, or an episode of an episodic model (which supplies its own loss).
         var units = episodic is null
-            ? data.TrainBatches(opt.BatchSize, seed, epoch).Select(x => ((IDisposable)x, x.Sequences, (Func<Tensor>)(() => model.Loss(x))))
+            ? data.TrainBatches(opt.BatchSize, seed, epoch, opt.TrainTargets == TrainTargets.Last).Select(x => ((IDisposable)x, x.Sequences, (Func<Tensor>)(() => model.Loss(x))))
             : episodic.Episodes(seed, epoch).Select(x => ((IDisposable)x, x.Samples, (Func<Tensor>)(() => episodic.EpisodeLoss(x))));
         foreach (var (batch, count, lossOf) in units)
         {

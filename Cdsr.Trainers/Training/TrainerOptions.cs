@@ -9,6 +9,16 @@ public enum OptimizerKind
     AdamW = 1,
 }
 
+/// <summary>Which positions of a training sequence are next-item targets.</summary>
+public enum TrainTargets
+{
+    /// <summary>Every position predicts the next item (SASRec's and GRU4Rec's papers).</summary>
+    All = 0,
+    /// <summary>Only the final position: the training instance's own target. This is how AMID's code trains the SASRec
+    /// and GRU4Rec rows of CDSRNP's Table 2, and how CDSRNP forms its samples.</summary>
+    Last = 1,
+}
+
 /// <summary>How a model is trained and selected. Defaults follow SASRec's paper (Adam, lr 1e-3, batch 128) with
 /// early stopping on validation NDCG@10 as the CDSR papers select models.</summary>
 public sealed record TrainerOptions
@@ -37,6 +47,9 @@ public sealed record TrainerOptions
     public long Seed { get; init; } = 42;
     /// <summary>Instances scored per evaluation batch.</summary>
     public int EvalBatchSize { get; init; } = 256;
+    /// <summary>all (default) or last: which positions of a training sequence are targets (<see cref="TrainTargets"/>);
+    /// models with their own episodes (CDSRNP) ignore it.</summary>
+    public TrainTargets TrainTargets { get; init; } = TrainTargets.All;
     /// <summary>Diagnostic only (default off): also evaluate the test split after every validation, log it as
     /// "test_trace" in metrics.jsonl and write each metric's maximum over epochs to result.json. It is never used for
     /// selection; it measures how optimistic the "best epoch on the test file" figure that AMID's and CDSRNP's code
