@@ -9,7 +9,7 @@
 # 1e-3 (peak 5.53% at epoch 9 vs 5.13% at epoch 3; the paper's 2e-5 was still at chance after 3 epochs); up to 15
 # epochs with patience 3;
 # lambda ||Theta||^2 as Adam's coupled weight decay 2*lambda = 2e-5 with l2=0 (the same gradient unless clipping
-# triggers, and ~15% less time per episode).
+# triggers).
 # Long: ~10 min per K_u=25% run and ~15-25 min per K_u=75% run on one quiet core (15 runs). Idempotent: finished runs
 # are kept, an interrupted run is started over.
 #   bash scripts/cdsrnp.sh [out-dir] [baselines-dir]   (defaults: artifacts/cdsrnp, artifacts/baselines; JOBS=2)
