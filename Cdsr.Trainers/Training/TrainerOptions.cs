@@ -14,8 +14,10 @@ public enum TrainTargets
 {
     /// <summary>Every position predicts the next item (SASRec's and GRU4Rec's papers).</summary>
     All = 0,
-    /// <summary>Only the final position: the training instance's own target. This is how AMID's code trains the SASRec
-    /// and GRU4Rec rows of CDSRNP's Table 2, and how CDSRNP forms its samples.</summary>
+    /// <summary>Only the final position of each training sequence. Where the stored sequence ends at the instance's
+    /// target, as in AMID's single-domain views, that is the instance's own target: how AMID's code trains the SASRec and
+    /// GRU4Rec rows of CDSRNP's Table 2, and how CDSRNP forms its samples. With "everything else" histories (a mixed
+    /// view of a cross-domain row) it is the last stored item, which may follow the target.</summary>
     Last = 1,
 }
 
