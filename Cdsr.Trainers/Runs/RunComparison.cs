@@ -131,11 +131,13 @@ public sealed class RunComparison
 
     /// <summary>Model and trainer options as "key=value" pairs (trainer keys prefixed "trainer."), seed and other
     /// non-settings left out.</summary>
-    private static SortedDictionary<string, string> Settings(RunConfig c)
+    private static SortedDictionary<string, string> Settings(RunConfig c) => Settings(c.ModelOptions, c.Trainer);
+
+    private static SortedDictionary<string, string> Settings(object modelOptions, TrainerOptions trainer)
     {
         var all = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in OptionsJson.Write(c.ModelOptions)) all[k] = v?.ToJsonString() ?? "null";
-        foreach (var (k, v) in OptionsJson.Write(c.Trainer))
+        foreach (var (k, v) in OptionsJson.Write(modelOptions)) all[k] = v?.ToJsonString() ?? "null";
+        foreach (var (k, v) in OptionsJson.Write(trainer))
             if (!NonSettings.Contains(k)) all["trainer." + k] = v?.ToJsonString() ?? "null";
         return all;
     }
@@ -151,10 +153,7 @@ public sealed class RunComparison
         var all = ofModel.Select(Settings).ToList();
         if (all.Count < 2) return "";
         var mine = Settings(config);
-        var defaults = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Activator.CreateInstance(config.ModelOptions.GetType()) is { } d)
-            foreach (var (k, v) in OptionsJson.Write(d)) defaults[k] = v?.ToJsonString() ?? "null";
-        foreach (var (k, v) in OptionsJson.Write(new TrainerOptions())) defaults["trainer." + k] = v?.ToJsonString() ?? "null";
+        var defaults = Settings(Activator.CreateInstance(config.ModelOptions.GetType())!, new TrainerOptions());
         var parts = new List<string>();
         foreach (var (k, v) in mine)
         {
