@@ -147,6 +147,46 @@ public class CdsrNpTests
     }
 
     [Test]
+    public void All_prefixes_adds_each_earlier_target_domain_item_once_with_the_history_its_instance_showed_then()
+    {
+        var b = new DatasetBuilder("cdsrnp-prefixes", "test", TimeKind.UnixSeconds) { DomainA = TinyDatasets.Vocab("Cloth", 6), DomainB = TinyDatasets.Vocab("Sport", 6) };
+        // "amid": an "everything else" row (AMID): target A2 at 2, its history the rest, Sport's later items included.
+        int amid = b.AddUser("amid", [new(1, 1, Domain.A), new(2, 1, Domain.B), new(3, 2, Domain.A), new(4, 2, Domain.B), new(5, 3, Domain.B)]);
+        b.AddInstance(new Instance(amid, 2, 5, SplitPart.Train));
+        // "loo": leave-one-out, target A3 at 3; A4 and A5 are valid and test targets and must never appear.
+        int loo = b.AddUser("loo", [new(1, 1, Domain.A), new(2, 1, Domain.B), new(3, 2, Domain.A), new(4, 3, Domain.A), new(5, 4, Domain.A), new(6, 5, Domain.A)]);
+        b.AddInstance(new Instance(loo, 3, 3, SplitPart.Train));
+        b.AddInstance(new Instance(loo, 4, 4, SplitPart.Valid));
+        b.AddInstance(new Instance(loo, 5, 5, SplitPart.Test));
+        // "two": two training instances in Sport (targets at 2 and 3) whose prefixes overlap.
+        int two = b.AddUser("two", [new(1, 1, Domain.B), new(2, 2, Domain.B), new(3, 3, Domain.B), new(4, 4, Domain.B)]);
+        b.AddInstance(new Instance(two, 3, 3, SplitPart.Train));
+        b.AddInstance(new Instance(two, 2, 2, SplitPart.Train));
+        var data = SequenceData.Build(b.Build(), SequenceView.Mixed, 10);
+        const int B = 6; // Sport item i has shared id 6 + i
+
+        static List<string> Read(CdsrNpSamples s)
+        {
+            using var scope = NewDisposeScope();
+            var (h, t) = s.Tensors(Enumerable.Range(0, s.Count).ToList());
+            var rows = h.data<long>().ToArray();
+            var targets = t.data<long>().ToArray();
+            return Enumerable.Range(0, s.Count).Select(i => string.Join(",", rows[(i * 10)..((i + 1) * 10)].Where(x => x != 0)) + "->" + targets[i]).ToList();
+        }
+        var final = Read(new CdsrNpSamples(data, CdsrNpSupportPool.Overlapped));
+        Assert.That(final, Is.EqualTo(new[] { $"1,{B + 1},{B + 2},{B + 3}->2", $"1,{B + 1},2->3", $"{B + 1},{B + 2},{B + 3}->{B + 4}", $"{B + 1},{B + 2}->{B + 3}" }));
+
+        var prefixes = new CdsrNpSamples(data, CdsrNpSupportPool.Overlapped, CdsrNpTrainSamples.AllPrefixes);
+        Assert.That(Read(prefixes), Is.EqualTo(final.Concat(new[]
+        {
+            $"{B + 1},{B + 2},{B + 3}->1",  // amid, A1: nothing before it, Sport's whole row after it
+            $"1,{B + 1}->2",                // loo, A2: only what came before (A1 had no history: skipped)
+            $"{B + 1}->{B + 2}",            // two, B2: once, though both instances reach it; B3 is an instance's own target
+        })));
+        Assert.That(prefixes.Pool.Select(i => prefixes.Users[i]).Distinct(), Is.EquivalentTo(new[] { amid, loo }), "two is Sport-only: never in the support pool");
+    }
+
+    [Test]
     public void A_single_domain_view_is_refused()
     {
         var data = SequenceData.Build(Mixed(), SequenceView.A, 10);

@@ -25,6 +25,17 @@ public enum CdsrNpSupportPool
     AllUsers = 1,
 }
 
+/// <summary>Which positions of a training instance become CDSRNP samples.</summary>
+public enum CdsrNpTrainSamples
+{
+    /// <summary>One positive sample per training instance: its target (the paper; AMID's code, one sample per row).</summary>
+    Final = 0,
+    /// <summary>Also every earlier item of the target's domain in the instance's sequence, with the history it had then
+    /// (not in the paper): the next-item supervision SASRec gets from one sequence, about 8x the samples on AMID
+    /// Cloth–Sport. See <see cref="CdsrNpSamples"/>.</summary>
+    AllPrefixes = 1,
+}
+
 /// <summary>Hyper-parameters of <see cref="CdsrNp"/>; paper values from Sec. 4.2.3, the rest chosen where the paper is
 /// silent (said so per option). The paper trains with <c>learning_rate=2e-5</c> (Cloth–Sport; 1e-5 Phone–Elec) for
 /// 50 epochs. Here that rate was still at chance after 3 epochs on AMID Cloth–Sport K_u = 25%, so
@@ -63,6 +74,8 @@ public sealed record CdsrNpOptions : ISequentialModelOptions
     public bool InterestAdaptive { get; init; } = true;
     /// <summary>overlapped (paper) or all_users (ablation "all user").</summary>
     public CdsrNpSupportPool SupportPool { get; init; } = CdsrNpSupportPool.Overlapped;
+    /// <summary>final (paper: one sample per training instance) or all_prefixes (every target-domain position; not in the paper).</summary>
+    public CdsrNpTrainSamples TrainSamples { get; init; } = CdsrNpTrainSamples.Final;
     /// <summary>Seed of the fixed inference support set (a sample of the support pool drawn once, kept in the checkpoint).
     /// Inference feeds the decoder mu_s, the mean of q(z_s | S), instead of a sampled z_s, so scores are deterministic.</summary>
     public long InferenceSupportSeed { get; init; } = 42;
@@ -81,6 +94,7 @@ public sealed record CdsrNpOptions : ISequentialModelOptions
         if (!(L2 >= 0)) throw new ArgumentException($"cdsrnp: l2 must be >= 0, got {L2}");
         if (!Enum.IsDefined(Embedding)) throw new ArgumentException($"cdsrnp: unknown embedding {Embedding}");
         if (!Enum.IsDefined(SupportPool)) throw new ArgumentException($"cdsrnp: unknown support_pool {SupportPool}");
+        if (!Enum.IsDefined(TrainSamples)) throw new ArgumentException($"cdsrnp: unknown train_samples {TrainSamples}");
     }
 }
 
@@ -201,7 +215,7 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
         if (data.MaxLength != MaxLength) throw new ArgumentException($"CdsrNp: the model reads histories of {MaxLength} items, the data cuts them to {data.MaxLength}");
         if (data.View != SequenceView.Mixed)
             throw new ArgumentException($"CdsrNp reads both domains' sequences: train it on the mixed view (--domain mixed), not view {data.View.Name()}");
-        var s = new CdsrNpSamples(data, Options.SupportPool);
+        var s = new CdsrNpSamples(data, Options.SupportPool, Options.TrainSamples);
         if (s.Pool.Count < Options.SupportSize)
             throw new CdsrDataException($"dataset {data.Dataset.Name}: the support pool ({Options.SupportPool}) has {s.Pool.Count} samples, fewer than support_size {Options.SupportSize}");
         int countA = data.Dataset.DomainA.Count;

@@ -54,7 +54,11 @@ public sealed class CdsrNpEpisode : IEpisode
 /// A sample is (X_A, X_B, v, y): the history of a training instance (the view's part of it, the most recent
 /// MaxLength items, exactly as the evaluator forms valid/test histories), a candidate v and its label. Each training
 /// instance gives one positive sample (v = its target, the next item of the user's target-domain sequence) and, per
-/// epoch, one negative (v uniform over the target's domain, never the target).
+/// epoch, one negative (v uniform over the target's domain, never the target). With
+/// <see cref="CdsrNpTrainSamples.AllPrefixes"/> every earlier item of the target's domain in the instance's sequence is
+/// also a positive sample, its history being what the instance showed at that point: the items before it and, for
+/// "everything else" histories (AMID's rows), the other domain's later items too. Each (user, position) is a sample once,
+/// whichever instances reach it.
 /// </para>
 /// <para>
 /// An epoch visits every training instance once as a query instance: the instances are shuffled and cut into episodes of
@@ -72,7 +76,7 @@ public sealed class CdsrNpSamples
     private readonly int[] _targets;
     private readonly int[] _pool;
 
-    public CdsrNpSamples(SequenceData data, CdsrNpSupportPool pool)
+    public CdsrNpSamples(SequenceData data, CdsrNpSupportPool pool, CdsrNpTrainSamples kind = CdsrNpTrainSamples.Final)
     {
         ArgumentNullException.ThrowIfNull(data);
         _data = data;
@@ -81,20 +85,53 @@ public sealed class CdsrNpSamples
         var targets = new List<int>();
         var users = new List<int>();
         var buffer = new List<int>();
+        var seen = new HashSet<(int User, int Position)>();
         var instances = dataset.Instances;
+        void Add(List<int> history, int user, Interaction target)
+        {
+            int keep = Math.Min(history.Count, data.MaxLength);
+            histories.Add(history.GetRange(history.Count - keep, keep).ToArray());
+            targets.Add(dataset.SharedId(target.Domain, target.Item));
+            users.Add(user);
+        }
         for (int k = 0; k < instances.Length; k++)
         {
             var x = instances[k];
             if (x.Part != SplitPart.Train) continue;
             var target = dataset.Target(x);
             if (!data.View.Includes(target.Domain)) continue;
+            seen.Add((x.User, x.TargetIndex));
             buffer.Clear();
             foreach (var y in dataset.History(x))
                 if (data.View.Includes(y.Domain)) buffer.Add(dataset.SharedId(y.Domain, y.Item));
-            int keep = Math.Min(buffer.Count, data.MaxLength);
-            histories.Add(buffer.GetRange(buffer.Count - keep, keep).ToArray());
-            targets.Add(dataset.SharedId(target.Domain, target.Item));
-            users.Add(x.User);
+            Add(buffer, x.User, target);
+        }
+        // Earlier items j of the target's domain, each with the history the instance showed at j: everything before j,
+        // plus, where the instance's history is "everything else" (AMID's rows: the other domain's whole sequence), the
+        // other domain's items after j. A position that is some instance's own target, or was reached already, is not
+        // added again; positions without any history are skipped, as SASRec has no input there.
+        for (int k = 0; kind == CdsrNpTrainSamples.AllPrefixes && k < instances.Length; k++)
+        {
+            var x = instances[k];
+            if (x.Part != SplitPart.Train) continue;
+            var target = dataset.Target(x);
+            if (!data.View.Includes(target.Domain)) continue;
+            var sequence = dataset.Sequence(x.User);
+            bool everythingElse = x.HistoryEnd > x.TargetIndex;
+            int end = Math.Max(x.TargetIndex + 1, x.HistoryEnd);
+            for (int j = 0; j < x.TargetIndex; j++)
+            {
+                var at = sequence[j];
+                if (at.Domain != target.Domain || !seen.Add((x.User, j))) continue;
+                buffer.Clear();
+                for (int p = 0; p < end; p++)
+                {
+                    var y = sequence[p];
+                    if (p == j || p == x.TargetIndex || !data.View.Includes(y.Domain)) continue;
+                    if (p < j || (everythingElse && y.Domain != target.Domain)) buffer.Add(dataset.SharedId(y.Domain, y.Item));
+                }
+                if (buffer.Count > 0) Add(buffer, x.User, at);
+            }
         }
         if (targets.Count == 0)
             throw new CdsrDataException($"dataset {dataset.Name}: no training instance with a target in view {data.View.Name()}: CDSRNP has no sample to train on");
