@@ -1,9 +1,10 @@
 using System.CommandLine;
+using Cdsr.Data.Model;
 using Cdsr.Data.Storage;
 
 namespace Cdsr.Cli.Commands;
 
-/// <summary><c>cdsr data import --format F --input DIR --out DIR [--negatives 100|999] [--exclude history|target] [--seed S]</c>:
+/// <summary><c>cdsr data import --format F --input DIR --out DIR [--negatives 100|999] [--exclude history|target] [--negative-pool domain|split-items] [--seed S]</c>:
 /// imports a benchmark release, draws its evaluation candidates and writes a dataset folder (manifest + Parquet).</summary>
 public static class DataImportCommand
 {
@@ -26,6 +27,7 @@ public static class DataImportCommand
                 ["input"] = p.GetValue(source.Input)!.FullName,
                 ["negatives"] = data.Candidates?.Negatives,
                 ["exclude"] = data.Candidates?.Exclusion.ToString().ToLowerInvariant(),
+                ["negative_pool"] = data.Candidates?.Pool == CandidatePool.SplitItems ? "split-items" : "domain",
                 ["seed"] = o.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["amid_ku"] = data.SourceFormat == "amid" ? o.AmidKu : null,
                 ["amid_valid_fraction"] = data.SourceFormat == "amid" ? o.AmidValidFraction : null,
@@ -37,7 +39,8 @@ public static class DataImportCommand
             if (c is not null)
                 context.Out.WriteLine(c.IsFullRanking
                     ? $"candidates: full ranking for {c.RowCount:N0} valid/test instances (exclude {c.Exclusion.ToString().ToLowerInvariant()})"
-                    : $"candidates: {c.RowCount:N0} valid/test instances x (1 target + {c.Negatives} negatives), exclude {c.Exclusion.ToString().ToLowerInvariant()}, seed {c.Seed}");
+                    : $"candidates: {c.RowCount:N0} valid/test instances x (1 target + {c.Negatives} negatives), exclude {c.Exclusion.ToString().ToLowerInvariant()}" +
+                      $"{(c.Pool == CandidatePool.SplitItems ? ", from the split part's items" : "")}, seed {c.Seed}");
             foreach (var n in data.Notes) context.Out.WriteLine("note: " + n);
             context.Out.WriteLine($"wrote {dir.FullName}");
             return 0;

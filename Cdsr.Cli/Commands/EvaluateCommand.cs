@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cdsr.Data.Model;
+using Cdsr.Data.Storage;
 using Cdsr.Torch.Serialization;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Evaluation;
@@ -20,7 +21,11 @@ public static class EvaluateCommand
         var negatives = new Option<string?>("--negatives") { Description = "999 or 100 (the persisted candidate rows; 100 = their first 100 negatives) or full; default: as stored" };
         CliValidation.OneOf(negatives, "999", "100", "full");
         var ks = new Option<string>("--ks") { Description = "Cut-offs K, comma-separated", DefaultValueFactory = _ => "1,5,10" };
-        var data = new Option<DirectoryInfo?>("--data") { Description = "Dataset folder (default: the one the run was trained on; its content must match)" };
+        var data = new Option<DirectoryInfo?>("--data")
+        {
+            Description = "Dataset folder (default: the one the run was trained on). It must hold the same users, interactions and split; " +
+                "its candidate sets may differ (e.g. imported with another --negative-pool or --seed), which is checked against the run's own dataset folder",
+        };
         var cmd = new Command("evaluate", "Evaluate a run's best checkpoint on the valid or test split");
         foreach (var o in new Option[] { run, split, negatives, ks, data }) cmd.Options.Add(o);
         cmd.SetAction(p =>
@@ -28,8 +33,19 @@ public static class EvaluateCommand
             var folder = new RunFolder(p.GetValue(run)!.FullName);
             var config = TrainCommand.Guard(folder.ReadConfig);
             var cutoffs = ParseKs(p.GetValue(ks)!);
-            var dataset = TrainCommand.ReadDataset(p.GetValue(data)?.FullName ?? config.DataPath);
-            TrainCommand.Guard(() => { Trainer.CheckDataset(config, dataset); return 0; });
+            var given = p.GetValue(data)?.FullName;
+            var dataset = TrainCommand.ReadDataset(given ?? config.DataPath);
+            if (given is not null && DatasetStore.ContentHash(dataset) != config.DataHash)
+            {
+                // Same data, other candidates? Prove it against the run's own dataset, candidate sets left out.
+                var trained = TrainCommand.ReadDataset(config.DataPath);
+                TrainCommand.Guard(() => { Trainer.CheckDataset(config, trained); return 0; });
+                if (DatasetStore.ContentHash(trained.WithCandidates(null)) != DatasetStore.ContentHash(dataset.WithCandidates(null)))
+                    throw new CliException($"{given}: not the dataset the run was trained on ({config.DataPath}): they differ beyond their candidate sets");
+                context.Out.WriteLine($"candidates of {given}: same data as the run's {config.DataPath}, other candidate sets" +
+                    (dataset.Candidates is { } c ? $" ({(c.IsFullRanking ? "full ranking" : $"{c.Negatives} negatives")}, exclude {c.Exclusion.ToString().ToLowerInvariant()}, pool {c.Pool}, seed {c.Seed})" : ""));
+            }
+            else TrainCommand.Guard(() => { Trainer.CheckDataset(config, dataset); return 0; });
             if (!File.Exists(folder.BestCheckpoint)) throw new CliException($"{folder.BestCheckpoint}: file not found (no validated checkpoint yet)");
             var sequences = SequenceData.Build(dataset, config.View, config.ModelOptions.MaxLength);
             var spec = ModelCatalog.Get(config.Model);

@@ -12,6 +12,11 @@ internal sealed class ImportSourceOptions
     public Option<DirectoryInfo> Input { get; } = new("--input") { Description = "Folder of the release files" };
     public Option<int?> Negatives { get; } = new("--negatives") { Description = "Sampled negatives per valid/test instance: 100 or 999 (0 = full ranking); default: the release's protocol" };
     public Option<string?> Exclude { get; } = new("--exclude") { Description = "Never sample as negatives: history (the user's items) or target (only the target); default: the release's protocol" };
+    public Option<string> NegativePool { get; } = new("--negative-pool")
+    {
+        Description = "Draw negatives from: domain (every item of the target's domain) or split-items (the items of the instance's valid/test part, as AMID's code draws them from the test file)",
+        DefaultValueFactory = _ => "domain",
+    };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the candidate sampler and of AMID's validation carving", DefaultValueFactory = _ => 42UL };
     public Option<int> Ku { get; } = new("--ku") { Description = "AMID only: training file K_u, 25 or 75", DefaultValueFactory = _ => 25 };
 
@@ -21,6 +26,7 @@ internal sealed class ImportSourceOptions
         Input.Required = required;
         Format.AcceptOnlyFromAmong([.. DatasetImporters.Formats]);
         Exclude.AcceptOnlyFromAmong("history", "target");
+        NegativePool.AcceptOnlyFromAmong("domain", "split-items");
         Negatives.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is { } n && n is not (0 or 100 or 999))
@@ -34,7 +40,7 @@ internal sealed class ImportSourceOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Format, Input, Negatives, Exclude, Seed, Ku }) command.Options.Add(o);
+        foreach (var o in new Option[] { Format, Input, Negatives, Exclude, NegativePool, Seed, Ku }) command.Options.Add(o);
     }
 
     public ImportOptions Options(ParseResult p, bool candidates = true) => new()
@@ -46,6 +52,7 @@ internal sealed class ImportSourceOptions
             "target" => NegativeExclusion.Target,
             _ => null,
         },
+        NegativePool = p.GetValue(NegativePool) == "split-items" ? CandidatePool.SplitItems : CandidatePool.Domain,
         Seed = p.GetValue(Seed),
         AmidKu = p.GetValue(Ku),
         BuildCandidates = candidates,

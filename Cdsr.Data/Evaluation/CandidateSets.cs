@@ -15,8 +15,12 @@ public sealed class CandidateSets
 
     /// <param name="instances">Instance index (into <see cref="CdsrDataset.Instances"/>) of each row.</param>
     /// <param name="items">Rows, flattened: [instances.Length * (1 + negatives)]; empty in full-ranking mode.</param>
-    public CandidateSets(int negatives, NegativeExclusion exclusion, ulong seed, string source, int[] instances, int[] items)
+    /// <param name="pool">Where the negatives were drawn from (<see cref="CandidatePool"/>).</param>
+    public CandidateSets(int negatives, NegativeExclusion exclusion, ulong seed, string source, int[] instances, int[] items,
+        CandidatePool pool = CandidatePool.Domain)
     {
+        if (negatives == 0 && pool != CandidatePool.Domain)
+            throw new CdsrDataException($"candidate sets: full ranking ranks against the whole domain, not the {pool} pool");
         if (negatives < 0) throw new ArgumentOutOfRangeException(nameof(negatives), $"negatives must be >= 0, got {negatives}");
         long expected = negatives == 0 ? 0 : (long)instances.Length * (1 + negatives);
         if (items.Length != expected)
@@ -25,6 +29,7 @@ public sealed class CandidateSets
         Exclusion = exclusion;
         Seed = seed;
         Source = source;
+        Pool = pool;
         _instances = instances;
         _items = items;
     }
@@ -32,6 +37,8 @@ public sealed class CandidateSets
     /// <summary>Sampled negatives per instance; 0 = full ranking.</summary>
     public int Negatives { get; }
     public NegativeExclusion Exclusion { get; }
+    /// <summary>The items negatives were drawn from: the whole domain, or the items of the instance's split part.</summary>
+    public CandidatePool Pool { get; }
     /// <summary>Seed of the sampler (0 for imported sets).</summary>
     public ulong Seed { get; }
     /// <summary>"sampled" when drawn by <see cref="CandidateSampler"/>, "full" for full ranking, or the file they were imported from.</summary>
@@ -62,12 +69,29 @@ public sealed class CandidateSets
         return set;
     }
 
+    /// <summary>The items of <paramref name="domain"/> that occur in the instances of <paramref name="part"/>, in their
+    /// histories or as their targets (<see cref="CandidatePool.SplitItems"/>: AMID's test file's items).</summary>
+    public static HashSet<int> PartItems(CdsrDataset data, SplitPart part, Domain domain)
+    {
+        var set = new HashSet<int>();
+        foreach (var x in data.Instances)
+        {
+            if (x.Part != part) continue;
+            var target = data.Target(x);
+            if (target.Domain == domain) set.Add(target.Item);
+            foreach (var y in data.History(x)) if (y.Domain == domain) set.Add(y.Item);
+        }
+        return set;
+    }
+
     /// <summary>Checks rows against the dataset: valid/test instances only, target first, negatives from the
-    /// target's domain, distinct, never the target, and never a user item under History exclusion.</summary>
+    /// target's domain, distinct, never the target, never a user item under History exclusion, and only items of the
+    /// instance's part under the split-items pool.</summary>
     internal void Validate(CdsrDataset data)
     {
         var instances = data.Instances;
         var seenRows = new HashSet<int>();
+        var parts = new Dictionary<(SplitPart, Domain), HashSet<int>>();
         for (int r = 0; r < _instances.Length; r++)
         {
             int k = _instances[r];
@@ -81,6 +105,9 @@ public sealed class CandidateSets
             if (row[0] != target.Item) throw new CdsrDataException($"candidate row {r} (instance {k}): first candidate {row[0]} is not the target {target.Item}");
             int n = data.Vocabulary(target.Domain).Count;
             var user = Exclusion == NegativeExclusion.History ? Excluded(data, x, NegativeExclusion.History) : null;
+            var partItems = Pool == CandidatePool.SplitItems
+                ? (parts.TryGetValue((x.Part, target.Domain), out var ps) ? ps : parts[(x.Part, target.Domain)] = PartItems(data, x.Part, target.Domain))
+                : null;
             var distinct = new HashSet<int>();
             for (int j = 1; j < row.Length; j++)
             {
@@ -89,6 +116,7 @@ public sealed class CandidateSets
                 if (it == target.Item) throw new CdsrDataException($"candidate row {r} (instance {k}): the target {it} is among its negatives");
                 if (!distinct.Add(it)) throw new CdsrDataException($"candidate row {r} (instance {k}): negative {it} repeated");
                 if (user is not null && user.Contains(it)) throw new CdsrDataException($"candidate row {r} (instance {k}): negative {it} is in the user's history");
+                if (partItems is not null && !partItems.Contains(it)) throw new CdsrDataException($"candidate row {r} (instance {k}): negative {it} does not occur in the {x.Part} part (split-items pool)");
             }
         }
     }

@@ -28,7 +28,8 @@ public static class DatasetImporters
         var sampler = new CandidateSampler(new CandidateOptions(
             options.Negatives ?? data.Protocol.Negatives,
             options.Exclusion ?? data.Protocol.Exclusion,
-            options.Seed));
+            options.Seed,
+            options.NegativePool));
         return data.WithCandidates(sampler.Build(data));
     }
 }

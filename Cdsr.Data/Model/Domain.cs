@@ -37,3 +37,14 @@ public enum NegativeExclusion : byte
     /// <summary>Every item of the user's sequence (history and target).</summary>
     History = 1,
 }
+
+/// <summary>Which items sampled negatives are drawn from (before <see cref="NegativeExclusion"/> applies).</summary>
+public enum CandidatePool : byte
+{
+    /// <summary>Every item of the target's domain.</summary>
+    Domain = 0,
+    /// <summary>The items of the target's domain that occur in the same split part's instances (their histories and
+    /// targets): AMID's and CDSRNP's code draws a test row's negatives from the items of the test file. It leaves out
+    /// items no user of that part touched, which a model ranks low easily, so it is a harder protocol.</summary>
+    SplitItems = 1,
+}

@@ -149,6 +149,7 @@ public static class DatasetStore
                     ["seed"] = cs.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["source"] = cs.Source,
                     ["rows"] = cs.RowCount,
+                    ["pool"] = cs.Pool.ToString(),
                 }
                 : null,
             ["counts"] = new JsonObject
@@ -259,7 +260,8 @@ public static class DatasetStore
                     if (instances.Length != rows) throw new CdsrDataException($"{manifestPath}: candidates.rows is {rows}, but the split has {instances.Length} valid/test instances");
                 }
                 builder.Candidates = new CandidateSets(negatives, Enum.Parse<NegativeExclusion>(Str(c["exclusion"], "candidates.exclusion")),
-                    ulong.Parse(Str(c["seed"], "candidates.seed"), System.Globalization.CultureInfo.InvariantCulture), Str(c["source"], "candidates.source"), instances, items);
+                    ulong.Parse(Str(c["seed"], "candidates.seed"), System.Globalization.CultureInfo.InvariantCulture), Str(c["source"], "candidates.source"), instances, items,
+                    c["pool"] is null ? CandidatePool.Domain : Enum.Parse<CandidatePool>(Str(c["pool"], "candidates.pool")));
             }
             var data = builder.Build();
             string expected = Str(m["content_hash"], "content_hash");
@@ -368,6 +370,7 @@ public static class DatasetStore
         if (data.Candidates is { } c)
         {
             I64(c.Negatives); I64((long)c.Exclusion); I64((long)c.Seed); S(c.Source);
+            if (c.Pool != CandidatePool.Domain) { S("pool"); I64((long)c.Pool); } // absent for the domain pool: hashes written before it existed still match
             foreach (var x in c.InstanceIndices) I64(x);
             h.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(c.Items));
         }

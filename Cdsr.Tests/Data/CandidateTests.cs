@@ -120,6 +120,37 @@ public class CandidateTests
         Assert.That(CandidateSets.Excluded(d, x, NegativeExclusion.Target), Is.Empty);
     }
 
+    [TestCase(40)]
+    [TestCase(100)] // dense path: 2N > the items left
+    public void Split_items_pool_draws_each_row_from_the_items_of_its_own_part(int n)
+    {
+        var d = Synthetic();
+        var c = new CandidateSampler(new CandidateOptions(n, NegativeExclusion.History, 11, CandidatePool.SplitItems)).Build(d);
+        var wide = Sample(d, n, NegativeExclusion.History, 11);
+        Assert.That((c.Pool, wide.Pool), Is.EqualTo((CandidatePool.SplitItems, CandidatePool.Domain)));
+        int outside = 0;
+        for (int r = 0; r < c.RowCount; r++)
+        {
+            var x = d.Instances[c.InstanceIndices[r]];
+            var target = d.Target(x);
+            var part = CandidateSets.PartItems(d, x.Part, target.Domain);
+            var user = CandidateSets.Excluded(d, x, NegativeExclusion.History); // the user's items of the domain, target aside
+            var negatives = c.Row(r)[1..].ToArray();
+            Assert.That(c.Row(r)[0], Is.EqualTo(target.Item));
+            Assert.That(negatives, Is.Unique);
+            Assert.That(negatives.All(part.Contains), Is.True, $"row {r}: a negative outside the {x.Part} part's items");
+            Assert.That(negatives.Any(user.Contains), Is.False, $"row {r}: a negative the user has");
+            outside += wide.Row(r)[1..].ToArray().Count(i => !part.Contains(i));
+        }
+        Assert.That(outside, Is.GreaterThan(0), "the domain pool draws items the part never touches: the two protocols differ on this data");
+        Assert.That(CandidateSets.PartItems(d, SplitPart.Test, Domain.A).Count, Is.LessThan(d.DomainA.Count));
+
+        var mislabelled = new CandidateSets(n, NegativeExclusion.History, 11, "sampled", wide.InstanceIndices.ToArray(), wide.Items.ToArray(), CandidatePool.SplitItems);
+        var e = Assert.Throws<CdsrDataException>(() => d.WithCandidates(mislabelled));
+        Assert.That(e!.Message, Does.Contain("split-items pool"));
+        Assert.Throws<CdsrDataException>(() => new CandidateSampler(new CandidateOptions(0, NegativeExclusion.Target, 1, CandidatePool.SplitItems)).Build(d));
+    }
+
     [Test]
     public void Too_small_a_domain_is_an_error()
     {

@@ -76,6 +76,7 @@ public class CliTests
 
     [TestCase("--negatives", "50", "--negatives must be 100 or 999")]
     [TestCase("--exclude", "everything", "everything")]
+    [TestCase("--negative-pool", "test-file", "test-file")]
     [TestCase("--format", "movielens", "movielens")]
     [TestCase("--seed", "-3", "-3")]
     public void Bad_values_are_one_line_usage_errors(string option, string value, string expected)

@@ -27,7 +27,7 @@ public class StoreTests
         Assert.That(actual.Notes, Is.EqualTo(expected.Notes));
         if (expected.Candidates is null) { Assert.That(actual.Candidates, Is.Null); return; }
         var (e, a) = (expected.Candidates, actual.Candidates!);
-        Assert.That((a.Negatives, a.Exclusion, a.Seed, a.Source), Is.EqualTo((e.Negatives, e.Exclusion, e.Seed, e.Source)));
+        Assert.That((a.Negatives, a.Exclusion, a.Seed, a.Source, a.Pool), Is.EqualTo((e.Negatives, e.Exclusion, e.Seed, e.Source, e.Pool)));
         Assert.That(a.InstanceIndices.SequenceEqual(e.InstanceIndices), Is.True, "candidate instances");
         Assert.That(a.Items.SequenceEqual(e.Items), Is.True, "candidate items");
     }
@@ -103,6 +103,28 @@ public class StoreTests
             AssertSame(data, DatasetStore.Read(dir.Path));
         }
         Assert.That(File.Exists(Path.Combine(dir.Path, "candidates.parquet")), Is.False, "no candidate rows, no candidate file");
+    }
+
+    [Test]
+    public void Round_trip_keeps_a_split_items_pool_and_the_domain_pool_is_the_default_of_a_manifest_without_one()
+    {
+        using var dir = new TempDir();
+        var plain = WithSideInfo().WithCandidates(null);
+        var split = plain.WithCandidates(new CandidateSampler(new CandidateOptions(3, NegativeExclusion.History, 5, CandidatePool.SplitItems)).Build(plain));
+        DatasetStore.Write(split, dir.Path);
+        var back = DatasetStore.Read(dir.Path);
+        AssertSame(split, back);
+        Assert.That(back.Candidates!.Pool, Is.EqualTo(CandidatePool.SplitItems));
+
+        // A manifest written before pools existed has no "pool": it reads as the domain pool, with its hash unchanged.
+        var domain = WithSideInfo();
+        DatasetStore.Write(domain, dir.Path);
+        var path = Path.Combine(dir.Path, "manifest.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(path))!;
+        Assert.That((string)manifest["candidates"]!["pool"]!, Is.EqualTo("Domain"));
+        manifest["candidates"]!.AsObject().Remove("pool");
+        File.WriteAllText(path, manifest.ToJsonString());
+        Assert.That(DatasetStore.Read(dir.Path).Candidates!.Pool, Is.EqualTo(CandidatePool.Domain));
     }
 
     [Test]

@@ -96,6 +96,29 @@ public class CliTrainTests
     }
 
     [Test]
+    public void Evaluate_scores_the_same_data_on_another_datasets_candidate_sets()
+    {
+        var data = WriteDataset("data", 20);
+        var plain = TinyDatasets.Planted(users: 20);
+        var resampled = Path.Combine(_root, "resampled");
+        DatasetStore.Write(plain.WithCandidates(new Cdsr.Data.Evaluation.CandidateSampler(
+            new Cdsr.Data.Evaluation.CandidateOptions(10, Cdsr.Data.Model.NegativeExclusion.History, 99, Cdsr.Data.Model.CandidatePool.SplitItems)).Build(plain)), resampled);
+        var run = Path.Combine(_root, "run");
+        Assert.That(Cli(["train", "--model", "sasrec", "--data", data, "--out", run, "--epochs", "1", .. Tiny]).Code, Is.EqualTo(0));
+
+        var own = Cli("evaluate", "--run", run);
+        var other = Cli("evaluate", "--run", run, "--data", resampled);
+        Assert.That((own.Code, other.Code), Is.EqualTo((0, 0)), own.Err + other.Err);
+        Assert.That(other.Out, Does.Contain("same data as the run's").And.Contain("10 negatives, exclude history, pool SplitItems, seed 99"));
+        string Overall(string output) => output.Split('\n').First(l => l.TrimStart().StartsWith("overall"));
+        Assert.That(Overall(other.Out), Is.Not.EqualTo(Overall(own.Out)), "other candidates, other ranks");
+        Assert.That(own.Out, Does.Not.Contain("same data as"));
+
+        Directory.Delete(data, true);
+        AssertOneLineError(Cli("evaluate", "--run", run, "--data", resampled), 1, "dataset folder not found");
+    }
+
+    [Test]
     public void Corrupt_run_folders_and_dataset_mismatch_are_one_line_errors()
     {
         var data = WriteDataset("data", 20);
@@ -103,7 +126,7 @@ public class CliTrainTests
         var run = Path.Combine(_root, "run");
         Assert.That(Cli(["train", "--model", "sasrec", "--data", data, "--out", run, "--epochs", "1", .. Tiny]).Code, Is.EqualTo(0));
 
-        AssertOneLineError(Cli("evaluate", "--run", run, "--data", other), 1, "dataset mismatch");
+        AssertOneLineError(Cli("evaluate", "--run", run, "--data", other), 1, "differ beyond their candidate sets");
         AssertOneLineError(Cli(["train", "--model", "sasrec", "--data", data, "--out", run, .. Tiny]), 1, "already holds a run");
 
         File.WriteAllText(Path.Combine(run, "checkpoints", "best.safetensors"), "garbage");
