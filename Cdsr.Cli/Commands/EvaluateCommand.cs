@@ -9,8 +9,9 @@ using Cdsr.Trainers.Training;
 
 namespace Cdsr.Cli.Commands;
 
-/// <summary><c>cdsr evaluate --run RUN [--split test|valid] [--negatives 999|100|full] [--ks 1,5,10] [--data DATASET]</c>:
-/// scores the run's best checkpoint and prints HR@K, NDCG@K and MRR overall and per target domain.</summary>
+/// <summary><c>cdsr evaluate --run RUN [--split test|valid] [--negatives 999|100|full] [--ks 1,5,10] [--data DATASET] [--save NAME]</c>:
+/// scores the run's best checkpoint and prints HR@K, NDCG@K and MRR overall and per target domain; --save keeps the result
+/// in the run folder (evaluations/NAME.json) for 'cdsr runs compare --evaluation NAME'.</summary>
 public static class EvaluateCommand
 {
     public static Command Create(CliContext context)
@@ -27,11 +28,14 @@ public static class EvaluateCommand
                 "its candidate sets may differ (e.g. imported with another --negative-pool or --seed), which is checked against the run's own dataset folder",
         };
         var cmd = new Command("evaluate", "Evaluate a run's best checkpoint on the valid or test split");
-        foreach (var o in new Option[] { run, split, negatives, ks, data }) cmd.Options.Add(o);
+        var save = new Option<string?>("--save") { Description = "Also write the result to the run folder as evaluations/NAME.json ('cdsr runs compare --evaluation NAME' reads it)" };
+        foreach (var o in new Option[] { run, split, negatives, ks, data, save }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var folder = new RunFolder(p.GetValue(run)!.FullName);
             var config = TrainCommand.Guard(folder.ReadConfig);
+            var saveAs = p.GetValue(save);
+            if (saveAs is not null) TrainCommand.Guard(() => folder.EvaluationPath(saveAs));
             var cutoffs = ParseKs(p.GetValue(ks)!);
             var given = p.GetValue(data)?.FullName;
             var dataset = TrainCommand.ReadDataset(given ?? config.DataPath);
@@ -66,6 +70,22 @@ public static class EvaluateCommand
             var result = Evaluator.Evaluate(model, sequences, part, options);
             context.Out.WriteLine($"{config.Model} ({config.View.Name()}) on {config.DataName}, best checkpoint");
             context.Out.Write(result.Format());
+            if (saveAs is not null)
+            {
+                var c = dataset.Candidates;
+                TrainCommand.Guard(() =>
+                {
+                    folder.WriteEvaluation(saveAs, new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["data"] = given ?? config.DataPath,
+                        ["content_hash"] = DatasetStore.ContentHash(dataset),
+                        ["candidates"] = c is null ? null : $"{(c.IsFullRanking ? "full ranking" : $"{c.Negatives} negatives")}, exclude {c.Exclusion.ToString().ToLowerInvariant()}, pool {c.Pool}, seed {c.Seed}",
+                        ["result"] = result.ToJson(),
+                    });
+                    return 0;
+                });
+                context.Out.WriteLine($"saved {folder.EvaluationPath(saveAs)}");
+            }
             return 0;
         });
         return cmd;

@@ -3,7 +3,7 @@ using Cdsr.Trainers.Runs;
 
 namespace Cdsr.Cli.Commands;
 
-/// <summary><c>cdsr runs compare RUN... [--metrics NDCG@10,HR@10] [--split test|valid]</c>: a paper-style table, rows =
+/// <summary><c>cdsr runs compare RUN... [--metrics NDCG@10,HR@10] [--split test|valid|test-max] [--evaluation NAME] [--user-groups]</c>: a paper-style table, rows =
 /// models (runs of one model, view and dataset grouped), columns = target domain x metric, mean ± std over runs (%).</summary>
 public static class RunsCommand
 {
@@ -18,28 +18,44 @@ public static class RunsCommand
             DefaultValueFactory = _ => "test",
         };
         CliValidation.OneOf(split, "test", "valid", "test-max");
+        var evaluation = new Option<string?>("--evaluation") { Description = "Compare each run's evaluation saved by 'cdsr evaluate --save NAME' instead of --split" };
         var groups = new Option<bool>("--user-groups") { Description = "Also show each domain's single-domain and overlapped users (CDSRNP's Table 4)" };
         var compare = new Command("compare", "Compare finished runs: mean ± std per model over seeds");
         compare.Arguments.Add(runs);
         compare.Options.Add(metrics);
         compare.Options.Add(split);
+        compare.Options.Add(evaluation);
         compare.Options.Add(groups);
         compare.SetAction(p =>
         {
-            var summaries = p.GetValue(runs)!.Select(d => TrainCommand.Guard(() => RunSummary.Load(d.FullName))).ToList();
+            var saved = p.GetValue(evaluation);
+            if (saved is not null && p.GetResult(split) is { Implicit: false })
+                throw new CliException("--evaluation and --split: give one (a saved evaluation names its own split)", 2);
+            var summaries = p.GetValue(runs)!.Select(d => TrainCommand.Guard(() => RunSummary.Load(d.FullName, saved))).ToList();
             var names = p.GetValue(metrics)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (names.Length == 0) throw new CliException("--metrics: give at least one metric", 2);
             var known = summaries.SelectMany(s => s.Test.Overall.Values.Keys).ToHashSet();
             foreach (var m in names)
                 if (!known.Contains(m)) throw new CliException($"--metrics: '{m}' was not computed by these runs (have {string.Join(", ", known)})", 2);
-            var which = p.GetValue(split) switch { "valid" => ComparedSplit.Valid, "test-max" => ComparedSplit.TestMaxOverEpochs, _ => ComparedSplit.Test };
+            var which = saved is not null ? ComparedSplit.Saved
+                : p.GetValue(split) switch { "valid" => ComparedSplit.Valid, "test-max" => ComparedSplit.TestMaxOverEpochs, _ => ComparedSplit.Test };
             var table = TrainCommand.Guard(() => RunComparison.Build(summaries, names, which, p.GetValue(groups)));
-            context.Out.WriteLine(which == ComparedSplit.TestMaxOverEpochs
-                ? "test metrics (%), each metric's maximum over epochs (diagnostic: the test split picks the epoch, never use it to select), mean ± sample std over runs"
-                : $"{p.GetValue(split)} metrics (%), mean ± sample std over runs");
+            context.Out.WriteLine(which switch
+            {
+                ComparedSplit.TestMaxOverEpochs => "test metrics (%), each metric's maximum over epochs (diagnostic: the test split picks the epoch, never use it to select), mean ± sample std over runs",
+                ComparedSplit.Saved => $"saved evaluation '{saved}' (%), mean ± sample std over runs; scored on: " +
+                    string.Join("; ", summaries.Select(s => s.Saved!.Split + " of " + SavedSource(s.Directory, saved!)).Distinct()),
+                _ => $"{p.GetValue(split)} metrics (%), mean ± sample std over runs",
+            });
             context.Out.Write(table.Format());
             return 0;
         });
+        static string SavedSource(string run, string name)
+        {
+            var o = TrainCommand.Guard(() => new Cdsr.Trainers.Training.RunFolder(run).ReadEvaluation(name));
+            return $"{o["data"]?.GetValue<string>() ?? "?"} ({o["candidates"]?.GetValue<string>() ?? "no candidates"})";
+        }
+
         var cmd = new Command("runs", "Inspect and compare training runs");
         cmd.Subcommands.Add(compare);
         return cmd;

@@ -114,6 +114,22 @@ public class CliTrainTests
         Assert.That(Overall(other.Out), Is.Not.EqualTo(Overall(own.Out)), "other candidates, other ranks");
         Assert.That(own.Out, Does.Not.Contain("same data as"));
 
+        // --save keeps it in the run folder; runs compare --evaluation tabulates it.
+        var saved = Cli("evaluate", "--run", run, "--data", resampled, "--save", "resampled");
+        Assert.That(saved.Code, Is.EqualTo(0), saved.Err);
+        var file = Path.Combine(run, "evaluations", "resampled.json");
+        Assert.That(saved.Out, Does.Contain("saved " + file));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
+        Assert.That((string?)json["data"], Is.EqualTo(resampled));
+        double food = (double)json["result"]!["domains"]!["Food"]!["NDCG@10"]!;
+        var cmp = Cli("runs", "compare", run, "--evaluation", "resampled", "--metrics", "NDCG@10");
+        Assert.That(cmp.Code, Is.EqualTo(0), cmp.Err);
+        Assert.That(cmp.Out, Does.StartWith("saved evaluation 'resampled' (%)").And.Contain(resampled).And.Contain("pool SplitItems"));
+        Assert.That(cmp.Out, Does.Contain((food * 100).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " |"));
+        AssertOneLineError(Cli("runs", "compare", run, "--evaluation", "nope"), 1, "no evaluation saved as 'nope'");
+        AssertOneLineError(Cli("runs", "compare", run, "--evaluation", "resampled", "--split", "valid"), 2, "give one");
+        AssertOneLineError(Cli("evaluate", "--run", run, "--save", "../up"), 1, "evaluation name '../up'");
+
         Directory.Delete(data, true);
         AssertOneLineError(Cli("evaluate", "--run", run, "--data", resampled), 1, "dataset folder not found");
     }

@@ -10,16 +10,18 @@ namespace Cdsr.Trainers.Runs;
 
 /// <summary>The finished result of one run folder, as <c>cdsr runs compare</c> reads it.</summary>
 /// <param name="TestMaxOverEpochs">Only for runs trained with trace_test: each test metric's maximum over epochs (diagnostic).</param>
+/// <param name="Saved">The saved evaluation asked for by name when loading ('cdsr evaluate --save NAME'), if any.</param>
 public sealed record RunSummary(string Directory, RunConfig Config, long Seed, int BestEpoch, EvaluationResult Valid, EvaluationResult Test,
-    EvaluationResult? TestMaxOverEpochs = null)
+    EvaluationResult? TestMaxOverEpochs = null, EvaluationResult? Saved = null)
 {
-    /// <summary>Reads config.json and result.json of <paramref name="directory"/>; a missing or corrupt file is a
-    /// <see cref="CdsrRunException"/> naming it.</summary>
-    public static RunSummary Load(string directory)
+    /// <summary>Reads config.json and result.json of <paramref name="directory"/> (and evaluations/<paramref name="evaluation"/>.json
+    /// when named); a missing or corrupt file is a <see cref="CdsrRunException"/> naming it.</summary>
+    public static RunSummary Load(string directory, string? evaluation = null)
     {
         var folder = new RunFolder(directory);
         var config = folder.ReadConfig();
         var result = folder.ReadResult();
+        var saved = evaluation is null ? null : folder.ReadEvaluation(evaluation);
         try
         {
             return new RunSummary(folder.Directory, config,
@@ -27,7 +29,8 @@ public sealed record RunSummary(string Directory, RunConfig Config, long Seed, i
                 result["best_epoch"]?.GetValue<int>() ?? throw new FormatException("missing field 'best_epoch'"),
                 EvaluationResult.FromJson(result["valid"] as JsonObject ?? throw new FormatException("missing object 'valid'")),
                 EvaluationResult.FromJson(result["test"] as JsonObject ?? throw new FormatException("missing object 'test'")),
-                result["test_max_over_epochs"] is JsonObject m ? EvaluationResult.FromJson(m) : null);
+                result["test_max_over_epochs"] is JsonObject m ? EvaluationResult.FromJson(m) : null,
+                saved is null ? null : EvaluationResult.FromJson(saved["result"] as JsonObject ?? throw new FormatException($"{folder.EvaluationPath(evaluation!)}: missing object 'result'")));
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException)
         {
@@ -46,6 +49,8 @@ public enum ComparedSplit
     /// <summary>Diagnostic: each test metric's maximum over epochs (runs trained with trace_test), the figure AMID's and
     /// CDSRNP's code report; optimistic because the test split selects the epoch.</summary>
     TestMaxOverEpochs = 2,
+    /// <summary>A saved evaluation of the selected checkpoint (<see cref="RunSummary.Saved"/>), e.g. on other candidates.</summary>
+    Saved = 3,
 }
 
 /// <summary>One row of a comparison: the runs of one model, view and dataset, with mean and sample standard deviation
@@ -83,6 +88,7 @@ public sealed class RunComparison
         {
             ComparedSplit.Valid => r.Valid,
             ComparedSplit.TestMaxOverEpochs => r.TestMaxOverEpochs!,
+            ComparedSplit.Saved => r.Saved ?? throw new CdsrRunException($"{r.Directory}: no saved evaluation was loaded"),
             _ => r.Test,
         };
         IReadOnlyDictionary<string, MetricSet> Cells(RunSummary r)

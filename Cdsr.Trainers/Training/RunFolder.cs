@@ -63,6 +63,7 @@ public sealed record RunConfig(string Model, ISequentialModelOptions ModelOption
 /// checkpoints/last.safetensors   weights + optimizer + RNG + trainer state after the latest epoch (atomic)
 /// checkpoints/best.safetensors   weights of the best validation epoch
 /// result.json                    best epoch, stop reason, valid and test metrics of the best checkpoint
+/// evaluations/NAME.json          'cdsr evaluate --save NAME': the best checkpoint scored again (e.g. on other candidates)
 /// </code>
 /// </summary>
 public sealed class RunFolder(string directory)
@@ -82,6 +83,29 @@ public sealed class RunFolder(string directory)
         System.IO.Directory.CreateDirectory(CheckpointDirectory);
         WriteAtomic(ConfigPath, config.ToJson().ToJsonString(OptionsJson.Settings));
         File.WriteAllText(MetricsPath, "");
+    }
+
+    /// <summary>Path of the saved evaluation <paramref name="name"/> (letters, digits, '.', '-', '_').</summary>
+    public string EvaluationPath(string name)
+    {
+        if (name.Length == 0 || name.Length > 100 || name.StartsWith('.') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+            throw new CdsrRunException($"evaluation name '{name}': use 1-100 letters, digits, '.', '-' or '_', not starting with '.'");
+        return Path.Combine(Directory, "evaluations", name + ".json");
+    }
+
+    /// <summary>Writes a saved evaluation: the result plus what it was scored on.</summary>
+    public void WriteEvaluation(string name, JsonObject evaluation)
+    {
+        var path = EvaluationPath(name);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        WriteAtomic(path, evaluation.ToJsonString(OptionsJson.Settings));
+    }
+
+    public JsonObject ReadEvaluation(string name)
+    {
+        var path = EvaluationPath(name);
+        if (!File.Exists(path)) throw new CdsrRunException($"{path}: file not found (no evaluation saved as '{name}': 'cdsr evaluate --run {Directory} --save {name}' writes it)");
+        return ReadObject(path);
     }
 
     public RunConfig ReadConfig()
