@@ -74,7 +74,10 @@ public sealed record CdsrNpOptions : ISequentialModelOptions
     public bool InterestAdaptive { get; init; } = true;
     /// <summary>overlapped (paper) or all_users (ablation "all user").</summary>
     public CdsrNpSupportPool SupportPool { get; init; } = CdsrNpSupportPool.Overlapped;
-    /// <summary>final (paper: one sample per training instance) or all_prefixes (every target-domain position; not in the paper).</summary>
+    /// <summary>final (paper: one sample per training instance) or all_prefixes (every target-domain position; not in the paper).
+    /// Measured once (AMID K_u = 25%, seed 1, lr 3e-4, 2026-12-02): 5,771 episodes per epoch instead of 731, and slower
+    /// learning per episode: validation NDCG@10 peaked at 2.69% in epoch 4 (patience 2 stopped it after epoch 6), where
+    /// final samples reach 5.53% in epoch 9.</summary>
     public CdsrNpTrainSamples TrainSamples { get; init; } = CdsrNpTrainSamples.Final;
     /// <summary>Seed of the fixed inference support set (a sample of the support pool drawn once, kept in the checkpoint).
     /// Inference feeds the decoder mu_s, the mean of q(z_s | S), instead of a sampled z_s, so scores are deterministic.</summary>
