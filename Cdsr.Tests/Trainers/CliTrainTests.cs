@@ -127,6 +127,8 @@ public class CliTrainTests
         Assert.That(cmp.Out, Does.StartWith("saved evaluation 'resampled' (%)").And.Contain(resampled).And.Contain("pool SplitItems"));
         Assert.That(cmp.Out, Does.Contain((food * 100).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " |"));
         AssertOneLineError(Cli("runs", "compare", run, "--evaluation", "nope"), 1, "no evaluation saved as 'nope'");
+        File.WriteAllText(Path.Combine(run, "evaluations", "broken.json"), "{}");
+        AssertOneLineError(Cli("runs", "compare", run, "--evaluation", "broken"), 1, "broken.json: missing object 'result'");
         AssertOneLineError(Cli("runs", "compare", run, "--evaluation", "resampled", "--split", "valid"), 2, "give one");
         AssertOneLineError(Cli("evaluate", "--run", run, "--save", "../up"), 1, "evaluation name '../up'");
 

@@ -21,7 +21,13 @@ public sealed record RunSummary(string Directory, RunConfig Config, long Seed, i
         var folder = new RunFolder(directory);
         var config = folder.ReadConfig();
         var result = folder.ReadResult();
-        var saved = evaluation is null ? null : folder.ReadEvaluation(evaluation);
+        EvaluationResult? saved = null;
+        if (evaluation is not null)
+        {
+            var path = folder.EvaluationPath(evaluation);
+            try { saved = EvaluationResult.FromJson(folder.ReadEvaluation(evaluation)["result"] as JsonObject ?? throw new FormatException("missing object 'result'")); }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException) { throw new CdsrRunException($"{path}: {e.Message}"); }
+        }
         try
         {
             return new RunSummary(folder.Directory, config,
@@ -30,7 +36,7 @@ public sealed record RunSummary(string Directory, RunConfig Config, long Seed, i
                 EvaluationResult.FromJson(result["valid"] as JsonObject ?? throw new FormatException("missing object 'valid'")),
                 EvaluationResult.FromJson(result["test"] as JsonObject ?? throw new FormatException("missing object 'test'")),
                 result["test_max_over_epochs"] is JsonObject m ? EvaluationResult.FromJson(m) : null,
-                saved is null ? null : EvaluationResult.FromJson(saved["result"] as JsonObject ?? throw new FormatException($"{folder.EvaluationPath(evaluation!)}: missing object 'result'")));
+                saved);
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException)
         {
