@@ -49,7 +49,7 @@ mkdir -p "$out/runs" "$out/logs"
   for s in 1 2 3; do for v in A B; do echo "gru4rec_lr1e-4 amid25 $v $s --lr 1e-4"; done; done
   # SASRec trained on each sequence's final target only, as AMID's code trains the SASRec/GRU4Rec rows of CDSRNP's
   # Table 2: what separates this project's SASRec from the published one, and the samples CDSRNP itself learns from.
-  for s in 1 2 3; do for v in A B; do echo "sasrec_last amid25 $v $s --set train_targets=last"; done; done
+  for s in 1 2 3; do for d in amid25 amid75; do for v in A B; do echo "sasrec_last $d $v $s --set train_targets=last"; done; done; done
 } | xargs -P "$jobs" -L 1 bash -c 'run "$@"' _
 
 for d in amid25 amid75 abxi; do

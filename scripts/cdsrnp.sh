@@ -50,8 +50,8 @@ mkdir -p "$out/runs" "$out/logs"
     echo "cdsrnp-no_adaptive amid25 $s 15 3 --set interest_adaptive=false"
     echo "cdsrnp-all_users amid25 $s 15 3 --set support_pool=all_users"
   done
-  # Why CDSRNP trails SASRec, test 1: SASRec's supervision (every earlier target-domain item a sample, ~8.7x the
-  # episodes, so fewer epochs). One seed: ~80 min on one core.
+  # Why CDSRNP trails SASRec, test 1: SASRec's supervision (every earlier target-domain item a sample, 7.9x the
+  # episodes, so fewer epochs). One seed: ~1 h on one core.
   echo "cdsrnp-prefixes amid25 1 8 2 --set train_samples=all_prefixes --set trace_test=true"
 } | xargs -P "$jobs" -L 1 bash -c 'run "$@"' _
 
