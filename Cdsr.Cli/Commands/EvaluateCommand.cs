@@ -47,7 +47,7 @@ public static class EvaluateCommand
                 if (DatasetStore.ContentHash(trained.WithCandidates(null)) != DatasetStore.ContentHash(dataset.WithCandidates(null)))
                     throw new CliException($"{given}: not the dataset the run was trained on ({config.DataPath}): they differ beyond their candidate sets");
                 context.Out.WriteLine($"candidates of {given}: same data as the run's {config.DataPath}, other candidate sets" +
-                    (dataset.Candidates is { } c ? $" ({(c.IsFullRanking ? "full ranking" : $"{c.Negatives} negatives")}, exclude {c.Exclusion.ToString().ToLowerInvariant()}, pool {c.Pool}, seed {c.Seed})" : ""));
+                    (dataset.Candidates is { } c ? $" ({c.Describe()})" : ""));
             }
             else TrainCommand.Guard(() => { Trainer.CheckDataset(config, dataset); return 0; });
             if (!File.Exists(folder.BestCheckpoint)) throw new CliException($"{folder.BestCheckpoint}: file not found (no validated checkpoint yet)");
@@ -72,14 +72,13 @@ public static class EvaluateCommand
             context.Out.Write(result.Format());
             if (saveAs is not null)
             {
-                var c = dataset.Candidates;
                 TrainCommand.Guard(() =>
                 {
                     folder.WriteEvaluation(saveAs, new System.Text.Json.Nodes.JsonObject
                     {
                         ["data"] = given ?? config.DataPath,
                         ["content_hash"] = DatasetStore.ContentHash(dataset),
-                        ["candidates"] = c is null ? null : $"{(c.IsFullRanking ? "full ranking" : $"{c.Negatives} negatives")}, exclude {c.Exclusion.ToString().ToLowerInvariant()}, pool {c.Pool}, seed {c.Seed}",
+                        ["candidates"] = dataset.Candidates?.Describe(),
                         ["result"] = result.ToJson(),
                     });
                     return 0;

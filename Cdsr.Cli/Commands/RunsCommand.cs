@@ -44,18 +44,12 @@ public static class RunsCommand
             {
                 ComparedSplit.TestMaxOverEpochs => "test metrics (%), each metric's maximum over epochs (diagnostic: the test split picks the epoch, never use it to select), mean ± sample std over runs",
                 ComparedSplit.Saved => $"saved evaluation '{saved}' (%), mean ± sample std over runs; scored on: " +
-                    string.Join("; ", summaries.Select(s => s.Saved!.Split + " of " + SavedSource(s.Directory, saved!)).Distinct()),
+                    string.Join("; ", summaries.Select(s => $"{s.Saved!.Split} of {s.SavedSource}").Distinct()),
                 _ => $"{p.GetValue(split)} metrics (%), mean ± sample std over runs",
             });
             context.Out.Write(table.Format());
             return 0;
         });
-        static string SavedSource(string run, string name)
-        {
-            var o = TrainCommand.Guard(() => new Cdsr.Trainers.Training.RunFolder(run).ReadEvaluation(name));
-            return $"{o["data"]?.GetValue<string>() ?? "?"} ({o["candidates"]?.GetValue<string>() ?? "no candidates"})";
-        }
-
         var cmd = new Command("runs", "Inspect and compare training runs");
         cmd.Subcommands.Add(compare);
         return cmd;

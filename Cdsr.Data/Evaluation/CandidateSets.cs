@@ -45,6 +45,10 @@ public sealed class CandidateSets
     public string Source { get; }
     public bool IsFullRanking => Negatives == 0;
 
+    /// <summary>One line naming how the sets were drawn, e.g. "999 negatives, exclude history, pool SplitItems, seed 42".</summary>
+    public string Describe() =>
+        $"{(IsFullRanking ? "full ranking" : $"{Negatives} negatives")}, exclude {Exclusion.ToString().ToLowerInvariant()}, pool {Pool}, seed {Seed}";
+
     public int RowCount => _instances.Length;
     public int RowLength => 1 + Negatives;
     public ReadOnlySpan<int> InstanceIndices => _instances;

@@ -11,8 +11,9 @@ namespace Cdsr.Trainers.Runs;
 /// <summary>The finished result of one run folder, as <c>cdsr runs compare</c> reads it.</summary>
 /// <param name="TestMaxOverEpochs">Only for runs trained with trace_test: each test metric's maximum over epochs (diagnostic).</param>
 /// <param name="Saved">The saved evaluation asked for by name when loading ('cdsr evaluate --save NAME'), if any.</param>
+/// <param name="SavedSource">What <paramref name="Saved"/> was scored on: its dataset folder and candidate sets.</param>
 public sealed record RunSummary(string Directory, RunConfig Config, long Seed, int BestEpoch, EvaluationResult Valid, EvaluationResult Test,
-    EvaluationResult? TestMaxOverEpochs = null, EvaluationResult? Saved = null)
+    EvaluationResult? TestMaxOverEpochs = null, EvaluationResult? Saved = null, string? SavedSource = null)
 {
     /// <summary>Reads config.json and result.json of <paramref name="directory"/> (and evaluations/<paramref name="evaluation"/>.json
     /// when named); a missing or corrupt file is a <see cref="CdsrRunException"/> naming it.</summary>
@@ -22,10 +23,16 @@ public sealed record RunSummary(string Directory, RunConfig Config, long Seed, i
         var config = folder.ReadConfig();
         var result = folder.ReadResult();
         EvaluationResult? saved = null;
+        string? savedSource = null;
         if (evaluation is not null)
         {
             var path = folder.EvaluationPath(evaluation);
-            try { saved = EvaluationResult.FromJson(folder.ReadEvaluation(evaluation)["result"] as JsonObject ?? throw new FormatException("missing object 'result'")); }
+            try
+            {
+                var o = folder.ReadEvaluation(evaluation);
+                saved = EvaluationResult.FromJson(o["result"] as JsonObject ?? throw new FormatException("missing object 'result'"));
+                savedSource = $"{o["data"]?.GetValue<string>() ?? "?"} ({o["candidates"]?.GetValue<string>() ?? "no candidates"})";
+            }
             catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException) { throw new CdsrRunException($"{path}: {e.Message}"); }
         }
         try
@@ -36,7 +43,7 @@ public sealed record RunSummary(string Directory, RunConfig Config, long Seed, i
                 EvaluationResult.FromJson(result["valid"] as JsonObject ?? throw new FormatException("missing object 'valid'")),
                 EvaluationResult.FromJson(result["test"] as JsonObject ?? throw new FormatException("missing object 'test'")),
                 result["test_max_over_epochs"] is JsonObject m ? EvaluationResult.FromJson(m) : null,
-                saved);
+                saved, savedSource);
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException)
         {
