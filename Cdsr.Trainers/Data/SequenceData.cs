@@ -1,7 +1,8 @@
 using Cdsr.Data;
 using Cdsr.Data.Evaluation;
 using Cdsr.Data.Model;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Trainers.Data;
 

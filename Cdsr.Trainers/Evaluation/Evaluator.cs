@@ -5,7 +5,8 @@ using Cdsr.Data.Evaluation;
 using Cdsr.Data.Model;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Models;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Trainers.Evaluation;
 
@@ -208,7 +209,7 @@ public static class Evaluator
             using var scope = NewDisposeScope();
             var histories = data.PadHistories(batch.Select(e => e.History).ToList());  // [B, L]
             var candidates = tensor(ids, [batch.Count, c]);                             // [B, C]
-            var scores = model.Score(histories, candidates).to(ScalarType.Float32).data<float>(); // [B * C]
+            var scores = model.Score(histories, candidates).to(ScalarType.Float32).cpu().data<float>().ToArray(); // [B * C]
             for (int b = 0; b < batch.Count; b++)
             {
                 Array.Copy(scores, b * c, scoresRow, 0, c);
@@ -229,7 +230,7 @@ public static class Evaluator
             var batch = examples.GetRange(start, Math.Min(batchSize, examples.Count - start));
             using var scope = NewDisposeScope();
             var histories = data.PadHistories(batch.Select(e => e.History).ToList());      // [B, L]
-            var scores = model.Score(histories, all).to(ScalarType.Float32).data<float>(); // [B * N]
+            var scores = model.Score(histories, all).to(ScalarType.Float32).cpu().data<float>().ToArray(); // [B * N]
             for (int b = 0; b < batch.Count; b++)
             {
                 Array.Copy(scores, b * count, row, 0, count);

@@ -1,9 +1,11 @@
 using Cdsr.Data;
 using Cdsr.Data.Evaluation;
-using Cdsr.Torch.Modules;
+using Cdsr.Trainers.Layers;
+using TorchSharp.Modules;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Training;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Trainers.Models;
 
@@ -132,9 +134,9 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
     private readonly Embedding? position_a, position_b;
     private readonly Embedding position_shared;      // P_A, P_B, P [T, D]
     private readonly Dropout dropout;
-    private readonly TransformerEncoder? specific_encoder;
+    private readonly TransformerStack? specific_encoder;
     private readonly LayerNorm? specific_norm;
-    private readonly TransformerEncoder shared_encoder;
+    private readonly TransformerStack shared_encoder;
     private readonly LayerNorm shared_norm;
     private readonly Sequential mlp_a, mlp_b, mlp_fuse, mlp_r, mlp_d;
     private readonly Linear w_r, w_mu, w_sigma;
@@ -190,19 +192,18 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
             // PyTorch's defaults throughout (the paper is silent): embeddings N(0, 1), padding rows zero. A smaller scale makes
             // lambda ||Theta||^2 under Adam (which moves every row by ~lr per step) erase rarely seen items within a few epochs.
             foreach (var e in new[] { item_specific, item_shared, position_a, position_b, position_shared })
-                e?.weight.normal_(0, 1.0);
-            item_shared.weight.select(0, 0).zero_();
-            item_specific?.weight.select(0, 0).zero_();
+                e?.weight!.normal_(0, 1.0);
+            item_shared.weight!.select(0, 0).zero_();
+            item_specific?.weight!.select(0, 0).zero_();
         }
     }
 
     public CdsrNpOptions Options { get; }
 
-    private static (TransformerEncoder, LayerNorm) Encoder(CdsrNpOptions o)
+    private static (TransformerStack, LayerNorm) Encoder(CdsrNpOptions o)
     {
-        using var layer = nn.TransformerEncoderLayer(o.HiddenSize, o.Heads, o.HiddenSize, o.Dropout, nn.Activations.ReLU, o.LayerNormEps,
-            batch_first: true, norm_first: true);
-        return (nn.TransformerEncoder(layer, 1), nn.LayerNorm(o.HiddenSize, o.LayerNormEps));
+        return (new TransformerStack(1, () => new TransformerBlock(o.HiddenSize, o.Heads, o.HiddenSize, o.Dropout, o.LayerNormEps)),
+            nn.LayerNorm(o.HiddenSize, o.LayerNormEps));
     }
 
     /// <summary>Linear(input, output) - ReLU - Linear(output, output).</summary>
@@ -270,8 +271,8 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
         var (vq, vs) = (v.narrow(0, 0, 2 * q), v.narrow(0, 2 * q, s));               // [2Q, D], [S, D]
         var labels = cat([ones([q]), zeros([q])]);                                   // [2Q]
         var fq2 = cat([fq, fq]);                                                     // [2Q, D]
-        var (muQ, logSigmaQ) = Latent(Represent(fq2, vq, labels).mean(0));           // [D], [D]
-        var (muS, logSigmaS) = Latent(Represent(fs, vs, ones([s])).mean(0));
+        var (muQ, logSigmaQ) = Latent(Represent(fq2, vq, labels).mean([0L]));           // [D], [D]
+        var (muS, logSigmaS) = Latent(Represent(fs, vs, ones([s])).mean([0L]));
         var zq = muQ + randn(muQ.shape) * logSigmaQ.exp();                           // [D]
         var kl = KlDivergence(muQ, logSigmaQ, muS, logSigmaS);                       // []
         var user = Decode(fq, fs, zq);                                               // [Q, D]
@@ -291,7 +292,7 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
     public static Tensor KlDivergence(Tensor muQ, Tensor logSigmaQ, Tensor muP, Tensor logSigmaP)
     {
         using var scope = NewDisposeScope();
-        return nn.functional.kl_div_diag_gaussian(muQ, logSigmaQ * 2.0, muP, logSigmaP * 2.0, nn.Reduction.None).MoveToOuterDisposeScope();
+        return Gaussian.KlDivergence(muQ, logSigmaQ * 2.0, muP, logSigmaP * 2.0).MoveToOuterDisposeScope();
     }
 
     // ---- SequentialRecommender ----
@@ -310,10 +311,9 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
     public override Tensor Score(Tensor histories, Tensor candidates)
     {
         using var scope = NewDisposeScope();
-        Tensor supportF, supportMu;
-        // The support set depends on the weights only: under an ONNX trace it is computed once, untraced, and frozen
-        // into the exported graph as constants (F_S and mu_s) instead of being re-encoded on every call.
-        using (Cdsr.Torch.Tracing.Tracer.Untraced()) (supportF, supportMu) = InferenceSupport();
+        // The support set depends on the weights only: the ONNX export computes it once and holds F_S and mu_s as
+        // constants (Cdsr.Onnx's CdsrNpOnnx) instead of re-encoding the support histories on every call.
+        var (supportF, supportMu) = InferenceSupport();
         return Score(histories, candidates, supportF, supportMu).MoveToOuterDisposeScope();
     }
 
@@ -325,7 +325,7 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
         using var scope = NewDisposeScope();
         long s = support_items.size(0);
         var fs = Features(support_histories).f;                                      // [S, D]
-        var mu = Latent(Represent(fs, item_shared.forward(support_items), ones([s])).mean(0)).Mu; // [D]
+        var mu = Latent(Represent(fs, item_shared.forward(support_items), ones([s])).mean([0L])).Mu; // [D]
         return (fs.MoveToOuterDisposeScope(), mu.MoveToOuterDisposeScope());
     }
 
@@ -403,12 +403,12 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
     }
 
     /// <summary>One masked self-attention encoder over embeddings [n, T, D]; padding positions are zero in and out.</summary>
-    private Tensor Run(TransformerEncoder encoder, LayerNorm norm, Tensor embeddings, Tensor padding)
+    private Tensor Run(TransformerStack encoder, LayerNorm norm, Tensor embeddings, Tensor padding)
     {
         using var scope = NewDisposeScope();
         var keep = padding.logical_not().unsqueeze(2).to(ScalarType.Float32);       // [n, T, 1]
         var x = dropout.forward(embeddings) * keep;                                  // [n, T, D]
-        x = encoder.forward(x, nn.functional.causal_mask(embeddings.size(1)), padding) * keep;
+        x = encoder.forward(x, Masks.Causal(embeddings.size(1), embeddings.device), padding) * keep;
         return (norm.forward(x) * keep).MoveToOuterDisposeScope();                  // [n, T, D]
     }
 

@@ -3,7 +3,8 @@ using Cdsr.Data.Evaluation;
 using Cdsr.Data.Model;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Training;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Trainers.Models;
 

@@ -1,6 +1,7 @@
-using Cdsr.Torch.Modules;
+using TorchSharp.Modules;
 using Cdsr.Trainers.Data;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Trainers.Models;
 
@@ -70,8 +71,8 @@ public sealed class Gru4Rec : SequentialRecommender
         RegisterComponents();
         using (no_grad())
         {
-            nn.init.xavier_normal_(item_embedding.weight);
-            item_embedding.weight.select(0, 0).zero_();
+            nn.init.xavier_normal_(item_embedding.weight!);
+            item_embedding.weight!.select(0, 0).zero_();
         }
     }
 

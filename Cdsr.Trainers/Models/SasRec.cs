@@ -1,6 +1,8 @@
-using Cdsr.Torch.Modules;
+using Cdsr.Trainers.Layers;
+using TorchSharp.Modules;
 using Cdsr.Trainers.Data;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Trainers.Models;
 
@@ -43,7 +45,7 @@ public sealed record SasRecOptions : ISequentialModelOptions
 /// r_t,i = F_t . M_i                                      relevance of item i after the first t items (Eq. 6)
 /// loss  = -sum_t [log sigma(r_t,o_t) + log(1 - sigma(r_t,j))] over non-padding t, one sampled negative j per t (Eq. 7)
 /// </code>
-/// Blocks are <see cref="TransformerEncoderLayer"/>s with norm_first, ReLU and a d -> d feed-forward; keys at padding
+/// Blocks are pre-norm <see cref="TransformerBlock"/>s, ReLU and a d -> d feed-forward; keys at padding
 /// positions are masked and the causal mask stops attention to later positions. Weights start Xavier-normal as the
 /// reference PyTorch port does (padding row zero).
 /// </summary>
@@ -52,7 +54,7 @@ public sealed class SasRec : SequentialRecommender
     private readonly Embedding item_embedding;
     private readonly Embedding position_embedding;
     private readonly Dropout embedding_dropout;
-    private readonly TransformerEncoder encoder;
+    private readonly TransformerStack encoder;
     private readonly LayerNorm final_norm;
     private readonly double scale;
 
@@ -65,17 +67,14 @@ public sealed class SasRec : SequentialRecommender
         item_embedding = nn.Embedding(itemCount + 1L, d, padding_idx: 0);
         position_embedding = nn.Embedding(options.MaxLength, d);
         embedding_dropout = nn.Dropout(options.Dropout);
-        var layer = nn.TransformerEncoderLayer(d, options.Heads, d, options.Dropout, nn.Activations.ReLU, options.LayerNormEps,
-            batch_first: true, norm_first: true);
-        encoder = nn.TransformerEncoder(layer, options.Blocks);
-        layer.Dispose();
+        encoder = new TransformerStack(options.Blocks, () => new TransformerBlock(d, options.Heads, d, options.Dropout, options.LayerNormEps));
         final_norm = nn.LayerNorm(d, options.LayerNormEps);
         RegisterComponents();
         using (no_grad())
         {
             foreach (var (name, p) in named_parameters())
                 if (p.dim() == 2 && !name.Contains("norm")) nn.init.xavier_normal_(p);
-            item_embedding.weight.select(0, 0).zero_();
+            item_embedding.weight!.select(0, 0).zero_();
         }
     }
 
@@ -88,12 +87,12 @@ public sealed class SasRec : SequentialRecommender
             throw new ArgumentException($"SasRec.Encode: expected items [B, {MaxLength}], got [{string.Join(", ", items.shape)}]");
         using var scope = NewDisposeScope();
         long L = items.size(1);
-        var padding = nn.functional.padding_mask(items);                      // [B, L] true = padding
+        var padding = Masks.Padding(items);                      // [B, L] true = padding
         var keep = padding.logical_not().unsqueeze(2).to(ScalarType.Float32); // [B, L, 1]
-        var positions = arange(L).unsqueeze(0);                               // [1, L]
+        var positions = arange(L, device: items.device).unsqueeze(0);                               // [1, L]
         var x = item_embedding.forward(items) * scale + position_embedding.forward(positions); // [B, L, d]
         x = embedding_dropout.forward(x) * keep;                              // [B, L, d]
-        var causal = nn.functional.causal_mask(L);                            // [L, L] true = may not attend
+        var causal = Masks.Causal(L, items.device);                            // [L, L] true = may not attend
         x = encoder.forward(x, causal, padding) * keep;                       // [B, L, d]
         return final_norm.forward(x).MoveToOuterDisposeScope();               // [B, L, d]
     }

@@ -1,5 +1,7 @@
 using Cdsr.Trainers.Data;
-using static Cdsr.Torch.torch;
+using Cdsr.Trainers.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Trainers.Models;
 
@@ -61,13 +63,13 @@ public abstract class SequentialRecommender : nn.Module
             throw new ArgumentException($"{GetName()}.Score: candidates must be [B, C] or [C], got [{string.Join(", ", candidates.shape)}]");
         Tensor scores;
         if (candidates.dim() == 1)
-            scores = user.matmul(ItemEmbeddings(candidates).t());        // [B, C]
+            scores = Shapes.MatMul(user, ItemEmbeddings(candidates).t());        // [B, C]
         else if (candidates.numel() > ItemCount + 1L)
         {
             // More per-row candidates than items (sampled evaluation: 256 x 1000 against ~28k items): score every item
             // once with one GEMM and pick each row's candidates, instead of gathering a [B, C, D] copy of embeddings.
             var all = ItemEmbeddings(arange(ItemCount + 1L));             // [N+1, D]
-            scores = user.matmul(all.t()).gather(1, candidates);          // [B, N+1] -> [B, C]
+            scores = Shapes.MatMul(user, all.t()).gather(1, candidates);          // [B, N+1] -> [B, C]
         }
         else
             scores = ItemEmbeddings(candidates).bmm(user.unsqueeze(2)).squeeze(2); // [B, C, D] x [B, D, 1] -> [B, C]
@@ -97,7 +99,7 @@ public abstract class SequentialRecommender : nn.Module
         using var scope = NewDisposeScope();
         long d = hidden.size(2);
         var all = ItemEmbeddings(arange(ItemCount + 1L));               // [N+1, D]
-        var logits = hidden.reshape(-1, d).matmul(all.t());             // [B*L, N+1]
+        var logits = Shapes.MatMul(hidden.reshape(-1, d), all.t());             // [B*L, N+1]
         var target = batch.Positives.reshape(-1);                       // [B*L]
         return nn.functional.cross_entropy(logits, target, ignore_index: 0).MoveToOuterDisposeScope();
     }

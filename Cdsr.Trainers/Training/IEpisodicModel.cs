@@ -1,5 +1,6 @@
 using Cdsr.Trainers.Data;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Trainers.Training;
 

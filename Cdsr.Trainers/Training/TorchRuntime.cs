@@ -1,5 +1,6 @@
 using System.Globalization;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Trainers.Training;
 
@@ -40,8 +41,25 @@ public static class TorchRuntime
                 Threads = threads;
             }
             long mb = Parse("CDSR_MALLOC_RETENTION_MB", 1024);
-            if (OperatingSystem.IsLinux()) set_malloc_retention(mb * 1024 * 1024);
+            if (OperatingSystem.IsLinux()) SetMallocRetention(mb * 1024 * 1024);
         }
+    }
+
+    private const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int Mallopt(int param, int value);
+
+    /// <summary>glibc returns freed memory above the trim threshold to the kernel and serves blocks above the mmap
+    /// threshold with fresh mappings, so every step's large tensors page-fault again. Keep up to <paramref name="bytes"/>
+    /// of freed heap and take blocks up to glibc's 32 MiB ceiling from the heap (libtorch has no such setting).</summary>
+    private static void SetMallocRetention(long bytes)
+    {
+        if (bytes <= 0) return;
+        int keep = (int)Math.Min(bytes, int.MaxValue);
+        if (Mallopt(M_TRIM_THRESHOLD, keep) != 1 || Mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) != 1 ||
+            Mallopt(M_TOP_PAD, (int)Math.Min(bytes, 64L * 1024 * 1024)) != 1)
+            throw new InvalidOperationException("mallopt failed: CDSR_MALLOC_RETENTION_MB could not be applied");
     }
 
     /// <summary>OpenBLAS runs its own pthread pool (2 threads here, whatever libtorch's count) for every GEMM; libtorch

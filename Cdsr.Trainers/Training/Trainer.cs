@@ -3,12 +3,13 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Cdsr.Data.Model;
 using Cdsr.Data.Storage;
-using Cdsr.Torch.Optimizers;
-using Cdsr.Torch.Serialization;
+using Cdsr.Trainers.Layers;
+using Cdsr.Trainers.Serialization;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Evaluation;
 using Cdsr.Trainers.Models;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Trainers.Training;
 
@@ -201,7 +202,7 @@ public sealed class Trainer
 
     /// <summary>One epoch of optimizer steps; returns the mean loss and the samples seen (sequences, or an episodic
     /// model's query samples).</summary>
-    private (double Loss, int Samples) TrainEpoch(SequentialRecommender model, Optimizer optimizer, SequenceData data, TrainerOptions opt, int epoch)
+    private (double Loss, int Samples) TrainEpoch(SequentialRecommender model, optim.Optimizer optimizer, SequenceData data, TrainerOptions opt, int epoch)
     {
         model.train();
         var episodic = model as IEpisodicModel;
@@ -234,7 +235,7 @@ public sealed class Trainer
     /// <summary>One optimizer step exactly as the trainer takes it: zero the gradients, compute <paramref name="loss"/>,
     /// backpropagate, clip the global gradient norm to <paramref name="clipGradNorm"/> (0 = no clipping) and step; every
     /// tensor made on the way is disposed. Returns the loss value. Benchmarks call it so they time the trainer's step.</summary>
-    public static float Step(nn.Module model, Optimizer optimizer, Func<Tensor> loss, double clipGradNorm)
+    public static float Step(nn.Module model, optim.Optimizer optimizer, Func<Tensor> loss, double clipGradNorm)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
@@ -270,7 +271,7 @@ public sealed class Trainer
             a with { Values = a.Values.ToDictionary(kv => kv.Key, kv => b.Values.TryGetValue(kv.Key, out var v) ? Math.Max(kv.Value, v) : kv.Value) };
     }
 
-    private static Optimizer CreateOptimizer(SequentialRecommender model, TrainerOptions o) => o.Optimizer switch
+    private static optim.Optimizer CreateOptimizer(SequentialRecommender model, TrainerOptions o) => o.Optimizer switch
     {
         OptimizerKind.AdamW => optim.AdamW(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
         _ => optim.Adam(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
