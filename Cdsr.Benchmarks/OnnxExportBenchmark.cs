@@ -9,7 +9,7 @@ using BenchmarkDotNet.Running;
 using Cdsr.Onnx.Recommenders;
 using Cdsr.Onnx.Runtime;
 using Cdsr.Trainers.Models;
-using static Cdsr.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Cdsr.Benchmarks;
 

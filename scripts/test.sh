@@ -6,6 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
 dotnet build Cdsr.sln -c Release -nologo -v q
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"  # as ./cdsr: OpenMP threads sleep while they wait
 results="$root/TestResults"
 rm -rf "$results"
 set +e

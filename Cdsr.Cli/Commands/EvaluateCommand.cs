@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Cdsr.Data.Model;
 using Cdsr.Data.Storage;
-using Cdsr.Torch.Serialization;
+using Cdsr.Trainers.Serialization;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Evaluation;
 using Cdsr.Trainers.Models;

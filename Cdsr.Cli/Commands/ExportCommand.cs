@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Cdsr.Onnx.Export;
 using Cdsr.Onnx.Recommenders;
-using Cdsr.Torch.Serialization;
-using Cdsr.Torch.Tracing;
+using Cdsr.Trainers.Serialization;
 using Cdsr.Trainers.Models;
 using Cdsr.Trainers.Training;
 
@@ -44,7 +43,7 @@ public static class ExportCommand
                                       $"({new FileInfo(path).Length:N0} bytes, {onnx.Nodes.Count} nodes, {onnx.Initializers.Count} initializers); " +
                                       $"ONNX Runtime vs libtorch on fresh batches: max |diff| = {diff:G3}");
             }
-            catch (Exception e) when (e is TraceException or OnnxExportException or Cdsr.Onnx.Runtime.OnnxRuntimeException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is OnnxExportException or Cdsr.Onnx.Runtime.OnnxRuntimeException or IOException or UnauthorizedAccessException)
             {
                 throw new CliException($"export of {config.Model} failed: {e.Message.ReplaceLineEndings(" ")}");
             }

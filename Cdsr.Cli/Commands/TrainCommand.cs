@@ -133,7 +133,7 @@ public static class TrainCommand
         {
             throw new CliException(e.Message.ReplaceLineEndings(" "));
         }
-        catch (Cdsr.Torch.Serialization.SafeTensorsFormatException e)
+        catch (Cdsr.Trainers.Serialization.SafeTensorsFormatException e)
         {
             throw new CliException(e.Message.ReplaceLineEndings(" "));
         }

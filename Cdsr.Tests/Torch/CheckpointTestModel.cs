@@ -1,13 +1,13 @@
-using Cdsr.Torch;
-using Cdsr.Torch.Modules;
-using Cdsr.Torch.Optimizers;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using Cdsr.Trainers.Layers;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Cdsr.Tests.Torch;
 
 /// <summary>
 /// A small attention model and its training step, shared by the checkpoint, determinism and memory tests.
-/// ids [B, L] -> Embedding -> TransformerEncoderLayer (dropout, so the RNG matters) -> Linear -> logit [B, L, 1];
+/// ids [B, L] -> Embedding -> TransformerBlock (dropout, so the RNG matters) -> Linear -> logit [B, L, 1];
 /// the label of a position is the parity of its item id, read from a fixed lookup table. Batches are drawn from
 /// libtorch's default generator, so a run depends on the seed, the weights and the RNG state only.
 /// </summary>
@@ -16,14 +16,14 @@ internal sealed class TinyAttentionModel : nn.Module<Tensor, Tensor>
     public const long Vocab = 50, Dim = 16, Batch = 8, Length = 10;
 
     private readonly Embedding items;
-    private readonly TransformerEncoderLayer block;
+    private readonly TransformerBlock block;
     private readonly Linear head;
     private readonly Tensor labelTable; // [Vocab, 1] float: id parity
 
     public TinyAttentionModel(double dropout = 0.1) : base(nameof(TinyAttentionModel))
     {
         items = nn.Embedding(Vocab, Dim, padding_idx: 0);
-        block = nn.TransformerEncoderLayer(Dim, nhead: 2, dim_feedforward: 2 * Dim, dropout: dropout, batch_first: true);
+        block = new TransformerBlock(Dim, 2, 2 * Dim, dropout, 1e-5, normFirst: false);
         head = nn.Linear(Dim, 1);
         RegisterComponents();
         labelTable = tensor(Enumerable.Range(0, (int)Vocab).Select(i => (float)(i % 2)).ToArray(), new[] { Vocab, 1L });
@@ -35,12 +35,12 @@ internal sealed class TinyAttentionModel : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = items.forward(ids);            // [B, L, D]
-        h = block.forward(h);                  // [B, L, D]
+        h = block.forward(h, null);            // [B, L, D]
         return head.forward(h).MoveToOuterDisposeScope(); // [B, L, 1]
     }
 
     /// <summary>One optimisation step on a freshly drawn batch; returns the loss before the update.</summary>
-    public float TrainStep(Optimizer optimizer, LRScheduler? scheduler = null)
+    public float TrainStep(optim.Optimizer optimizer)
     {
         using var scope = NewDisposeScope();
         var ids = randint(1, Vocab, new[] { Batch, Length });               // [B, L]
@@ -50,20 +50,19 @@ internal sealed class TinyAttentionModel : nn.Module<Tensor, Tensor>
         loss.backward();
         nn.utils.clip_grad_norm_(parameters(), 5.0);
         optimizer.step();
-        scheduler?.step();
         return loss.item<float>();
     }
 
     /// <summary>Every parameter's values, flattened, in registration order.</summary>
-    public float[] Snapshot() => parameters().SelectMany(p => p.data<float>()).ToArray();
+    public float[] Snapshot() => parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
 
-    /// <summary>A model, AdamW optimizer and warm-up scheduler built from <paramref name="seed"/>.</summary>
-    public static (TinyAttentionModel Model, Optimizer Optimizer, LRScheduler Scheduler) Build(long seed, double dropout = 0.1)
+    /// <summary>A model and AdamW optimizer built from <paramref name="seed"/>.</summary>
+    public static (TinyAttentionModel Model, optim.Optimizer Optimizer) Build(long seed, double dropout = 0.1)
     {
         manual_seed(seed);
         var model = new TinyAttentionModel(dropout);
         var opt = optim.AdamW(model.parameters(), lr: 3e-3, weight_decay: 0.01);
         var sched = optim.lr_scheduler.LinearLR(opt, start_factor: 0.2, total_iters: 10);
-        return (model, opt, sched);
+        return (model, opt);
     }
 }

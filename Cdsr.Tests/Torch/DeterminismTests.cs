@@ -1,5 +1,5 @@
-using Cdsr.Torch;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Tests.Torch;
 
@@ -8,11 +8,11 @@ public class DeterminismTests
 {
     private static (float[] Losses, float[] Weights) Run(long seed, int steps)
     {
-        var (model, opt, sched) = TinyAttentionModel.Build(seed);
+        var (model, opt) = TinyAttentionModel.Build(seed);
         using (model)
         using (opt)
         {
-            var losses = Enumerable.Range(0, steps).Select(_ => model.TrainStep(opt, sched)).ToArray();
+            var losses = Enumerable.Range(0, steps).Select(_ => model.TrainStep(opt)).ToArray();
             return (losses, model.Snapshot());
         }
     }

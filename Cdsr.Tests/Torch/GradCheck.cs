@@ -1,5 +1,5 @@
-using Cdsr.Torch;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Tests.Torch;
 
@@ -37,7 +37,7 @@ public static class GradCheck
             if (!x.requires_grad) throw new ArgumentException("gradcheck inputs must require grad");
             x.grad = null; // gradients accumulate: start from none
         }
-        var values = inputs.Select(x => x.data<double>()).ToArray();
+        var values = inputs.Select(x => x.data<double>().ToArray()).ToArray();
         var shapes = inputs.Select(x => x.shape).ToArray();
 
         // Fixed weights for the contraction, from a private seeded generator (does not disturb torch's RNG).
@@ -45,15 +45,15 @@ public static class GradCheck
         var rng = new Random(12345);
         var w = Enumerable.Range(0, (int)probe.numel()).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
         var wt = tensor(w, probe.shape);
-        probe.backward(wt);
-        var analytic = inputs.Select(x => { using var g = x.grad; return g?.data<double>() ?? new double[x.numel()]; }).ToArray();
+        probe.backward([wt]);
+        var analytic = inputs.Select(x => { using var g = x.grad; return g?.data<double>().ToArray() ?? new double[x.numel()]; }).ToArray();
 
         double Objective(double[][] vals)
         {
             using var inner = NewDisposeScope();
             using var _ = no_grad();
             var xs = vals.Select((v, k) => tensor(v, shapes[k])).ToArray();
-            var y = f(xs).data<double>();
+            var y = f(xs).data<double>().ToArray();
             double s = 0;
             for (int j = 0; j < y.Length; j++) s += w[j] * y[j];
             return s;

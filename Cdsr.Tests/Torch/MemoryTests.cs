@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Cdsr.Torch;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Tests.Torch;
 
@@ -35,7 +35,7 @@ public class MemoryTests
         if (!File.Exists("/proc/self/status")) Assert.Ignore("needs Linux /proc");
         Collect();
         var countBefore = Tensor.TotalCount;
-        var (model, opt, sched) = TinyAttentionModel.Build(seed: 11);
+        var (model, opt) = TinyAttentionModel.Build(seed: 11);
         long rssWarm = 0, countWarm = 0, worstDrift = 0;
         int worstStep = -1;
         var clock = Stopwatch.StartNew();

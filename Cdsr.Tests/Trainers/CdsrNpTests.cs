@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using Cdsr.Data.Evaluation;
 using Cdsr.Data.Model;
-using Cdsr.Torch.Optimizers;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Models;
 using Cdsr.Trainers.Training;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Tests.Trainers;
 
@@ -85,8 +85,8 @@ public class CdsrNpTests
         // A items 1..12, B items 13..22; T = 4. Row 0: A 3, 5, 7, 9, 11 and B 14, 20 interleaved; row 1: B only; row 2: empty.
         var histories = data.PadHistories([[3, 14, 5, 7, 20, 9, 11], [a + 1, a + 2], []]);
         var (A, B) = model.SplitDomains(histories);
-        Assert.That(A.data<long>(), Is.EqualTo(new long[] { 5, 7, 9, 11, 0, 0, 0, 0, 0, 0, 0, 0 }));
-        Assert.That(B.data<long>(), Is.EqualTo(new long[] { 0, 0, 14, 20, 0, 0, a + 1, a + 2, 0, 0, 0, 0 }));
+        Assert.That(A.data<long>().ToArray(), Is.EqualTo(new long[] { 5, 7, 9, 11, 0, 0, 0, 0, 0, 0, 0, 0 }));
+        Assert.That(B.data<long>().ToArray(), Is.EqualTo(new long[] { 0, 0, 14, 20, 0, 0, a + 1, a + 2, 0, 0, 0, 0 }));
     }
 
     [Test]
@@ -105,13 +105,13 @@ public class CdsrNpTests
         foreach (var episode in samples.Episodes(9, 1, 4, 5))
             using (episode)
             {
-                var h = episode.SupportHistories.data<long>();
+                var h = episode.SupportHistories.data<long>().ToArray();
                 for (int r = 0; r < 5; r++, rows++) Assert.That(SpansBoth(h[(r * 10)..((r + 1) * 10)]), Is.True, "a support history of a single-domain user");
             }
         Assert.That(rows, Is.EqualTo(18 * 5), "70 query instances in episodes of 4 -> 18 episodes of 5 support samples");
 
         using var model = Attached(Small, data);
-        var inference = model.state_dict()["support_histories"].data<long>();
+        var inference = model.state_dict()["support_histories"].data<long>().ToArray();
         for (int r = 0; r < 5; r++) Assert.That(SpansBoth(inference[(r * 10)..((r + 1) * 10)]), Is.True, "inference support");
 
         var all = new CdsrNpSamples(data, CdsrNpSupportPool.AllUsers);
@@ -120,7 +120,7 @@ public class CdsrNpTests
         foreach (var episode in all.Episodes(9, 1, 4, 5))
             using (episode)
             {
-                var h = episode.SupportHistories.data<long>();
+                var h = episode.SupportHistories.data<long>().ToArray();
                 for (int r = 0; r < 5; r++) if (!SpansBoth(h[(r * 10)..((r + 1) * 10)])) single++;
             }
         Assert.That(single, Is.GreaterThan(0), "the all-users pool must draw single-domain users too");
@@ -218,10 +218,10 @@ public class CdsrNpTests
             using var model = Attached(options, data, seed);
             model.eval();
             using var grad = no_grad();
-            var first = model.Score(histories, candidates).data<float>();
-            Assert.That(model.Score(histories, candidates).data<float>(), Is.EqualTo(first), "scoring twice");
+            var first = model.Score(histories, candidates).data<float>().ToArray();
+            Assert.That(model.Score(histories, candidates).data<float>().ToArray(), Is.EqualTo(first), "scoring twice");
             var (supportF, supportMu) = model.InferenceSupport();
-            Assert.That(model.Score(histories, candidates, supportF, supportMu).data<float>(), Is.EqualTo(first), "support representations taken once");
+            Assert.That(model.Score(histories, candidates, supportF, supportMu).data<float>().ToArray(), Is.EqualTo(first), "support representations taken once");
             return first;
         }
         var a = Scores(Small);
@@ -243,7 +243,7 @@ public class CdsrNpTests
             var candidates = arange(1, data.ItemCount + 1);
             using var trained = Attached(Small, data);
             trained.eval();
-            var expected = trained.Score(histories, candidates).data<float>();
+            var expected = trained.Score(histories, candidates).data<float>().ToArray();
             Cdsr.Torch.Serialization.Checkpoint.Save(path, trained, include_rng: false);
             manual_seed(77);
             using var loaded = new CdsrNp(Small, data.ItemCount);   // as 'cdsr evaluate' builds it: no Attach
@@ -251,7 +251,7 @@ public class CdsrNpTests
             Assert.That(e!.Message, Does.Contain("call Attach(data) or load a checkpoint"));
             Cdsr.Torch.Serialization.Checkpoint.Load(path, loaded, restore_rng: false);
             loaded.eval();
-            Assert.That(loaded.Score(histories, candidates).data<float>(), Is.EqualTo(expected),
+            Assert.That(loaded.Score(histories, candidates).data<float>().ToArray(), Is.EqualTo(expected),
                 "the item->domain map and the inference support set travel in the checkpoint");
         }
         finally

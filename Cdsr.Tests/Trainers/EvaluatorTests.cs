@@ -4,7 +4,8 @@ using Cdsr.Data.Model;
 using Cdsr.Trainers.Data;
 using Cdsr.Trainers.Evaluation;
 using Cdsr.Trainers.Models;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Tests.Trainers;
 

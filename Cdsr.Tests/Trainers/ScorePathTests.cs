@@ -1,5 +1,6 @@
 using Cdsr.Trainers.Models;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Tests.Trainers;
 
@@ -22,13 +23,13 @@ public class ScorePathTests
         var cand = Enumerable.Range(0, batch * perRow).Select(_ => (long)rng.Next(1, items + 1)).ToArray();
         using var _ = NewDisposeScope();
         var histories = tensor(hist, [batch, length]);
-        var gemm = m.Score(histories, tensor(cand, [batch, perRow])).data<float>();              // GEMM + gather
+        var gemm = m.Score(histories, tensor(cand, [batch, perRow])).data<float>().ToArray();              // GEMM + gather
         for (int r = 0; r < batch; r++)
         {
             var row = cand.AsSpan(r * perRow, perRow).ToArray();
             var h = histories[r..(r + 1)];
-            var shared = m.Score(h, tensor(row, [perRow])).data<float>();                          // [C] path
-            var gathered = m.Score(h, tensor(row[..10], [1, 10])).data<float>();                   // 10 < 21: bmm path
+            var shared = m.Score(h, tensor(row, [perRow])).data<float>().ToArray();                          // [C] path
+            var gathered = m.Score(h, tensor(row[..10], [1, 10])).data<float>().ToArray();                   // 10 < 21: bmm path
             for (int c = 0; c < perRow; c++)
                 Assert.That(gemm[r * perRow + c], Is.EqualTo(shared[c]).Within(1e-5), $"row {r}, candidate {c}");
             for (int c = 0; c < 10; c++)

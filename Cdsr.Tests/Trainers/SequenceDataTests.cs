@@ -1,6 +1,7 @@
 using Cdsr.Data.Model;
 using Cdsr.Trainers.Data;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Tests.Trainers;
 
@@ -62,9 +63,9 @@ public class SequenceDataTests
         Assert.That(batches, Has.Count.EqualTo(1));
         using var batch = batches[0];
         Assert.That(batch.Inputs.shape, Is.EqualTo(new long[] { 2, 2 }));
-        var inputs = batch.Inputs.data<long>();
-        var pos = batch.Positives.data<long>();
-        var neg = batch.Negatives.data<long>();
+        var inputs = batch.Inputs.data<long>().ToArray();
+        var pos = batch.Positives.data<long>().ToArray();
+        var neg = batch.Negatives.data<long>().ToArray();
         // Rows come shuffled: find each sequence's row by its last positive.
         var rows = Enumerable.Range(0, 2).ToDictionary(r => pos[r * 2 + 1], r => r);
         int r0 = rows[3], r1 = rows[5];
@@ -120,8 +121,8 @@ public class SequenceDataTests
             foreach (var b in d.TrainBatches(16, seed, epoch))
                 using (b)
                 {
-                    all.AddRange(b.Inputs.data<long>());
-                    all.AddRange(b.Negatives.data<long>());
+                    all.AddRange(b.Inputs.data<long>().ToArray());
+                    all.AddRange(b.Negatives.data<long>().ToArray());
                 }
             return all.ToArray();
         }
@@ -137,6 +138,6 @@ public class SequenceDataTests
         var e = Assert.Throws<ArgumentException>(() => d.PadHistories([[1, 2, 3]]).Dispose());
         Assert.That(e!.Message, Does.Contain("3 items, more than the maximum length 2"));
         using var t = d.PadHistories([[4], []]);
-        Assert.That(t.data<long>(), Is.EqualTo(new long[] { 0, 4, 0, 0 }));
+        Assert.That(t.data<long>().ToArray(), Is.EqualTo(new long[] { 0, 4, 0, 0 }));
     }
 }

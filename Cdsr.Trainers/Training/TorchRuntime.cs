@@ -12,8 +12,6 @@ namespace Cdsr.Trainers.Training;
 /// is deliberately not raised to the processor count: libtorch's CPU reductions split work by thread count, so scores
 /// differ in the last bits between 1 and 2 threads (a run would no longer reproduce across machines), and with another
 /// busy process on the box, OpenMP's barriers made a 2-thread step 2x slower here.</item>
-/// <item>OpenBLAS threads: its own pool (2 threads on this box regardless of libtorch's count: GEMMs already use both
-/// cores); CDSR_NUM_THREADS sets it as well. Like libtorch's count it changes GEMM sums in the last bits.</item>
 /// <item>allocator retention: up to <c>CDSR_MALLOC_RETENTION_MB</c> (default 1024) of freed heap stays mapped, so the
 /// per-step embedding gradients, optimizer temporaries and evaluation gathers stop page-faulting fresh pages.</item>
 /// </list>
@@ -37,7 +35,6 @@ public static class TorchRuntime
             if (threads > 0)
             {
                 set_num_threads(threads);
-                SetBlasThreads(threads);
                 Threads = threads;
             }
             long mb = Parse("CDSR_MALLOC_RETENTION_MB", 1024);
@@ -60,33 +57,6 @@ public static class TorchRuntime
         if (Mallopt(M_TRIM_THRESHOLD, keep) != 1 || Mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) != 1 ||
             Mallopt(M_TOP_PAD, (int)Math.Min(bytes, 64L * 1024 * 1024)) != 1)
             throw new InvalidOperationException("mallopt failed: CDSR_MALLOC_RETENTION_MB could not be applied");
-    }
-
-    /// <summary>OpenBLAS runs its own pthread pool (2 threads here, whatever libtorch's count) for every GEMM; libtorch
-    /// 1.13 never resizes it, so CDSR_NUM_THREADS sets it too when the loaded BLAS is OpenBLAS.</summary>
-    private static unsafe void SetBlasThreads(int threads)
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        foreach (var name in new[] { "libopenblas.so.0", "libblas.so.3" })
-        {
-            if (!System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out var lib)) continue;
-            if (System.Runtime.InteropServices.NativeLibrary.TryGetExport(lib, "openblas_set_num_threads", out var fn))
-            {
-                ((delegate* unmanaged<int, void>)fn)(threads);
-                return;
-            }
-        }
-    }
-
-    /// <summary>OpenBLAS's thread count, or 0 when no OpenBLAS is loaded.</summary>
-    public static unsafe int BlasThreads()
-    {
-        if (!OperatingSystem.IsLinux()) return 0;
-        foreach (var name in new[] { "libopenblas.so.0", "libblas.so.3" })
-            if (System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out var lib) &&
-                System.Runtime.InteropServices.NativeLibrary.TryGetExport(lib, "openblas_get_num_threads", out var fn))
-                return ((delegate* unmanaged<int>)fn)();
-        return 0;
     }
 
     private static int Parse(string name, int fallback)

@@ -1,6 +1,7 @@
-using Cdsr.Torch;
-using Cdsr.Torch.Modules;
-using static Cdsr.Torch.torch;
+using Cdsr.Trainers.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace TrainDemo;
 
@@ -29,7 +30,7 @@ internal sealed record NextItemOptions
 internal sealed class NextItemModel : nn.Module<Tensor, Tensor>
 {
     private readonly Embedding item_emb, pos_emb;
-    private readonly TransformerEncoder encoder;
+    private readonly TransformerStack encoder;
     private readonly LayerNorm last_norm;
     private readonly Dropout emb_dropout;
     private readonly Tensor causal;
@@ -39,19 +40,18 @@ internal sealed class NextItemModel : nn.Module<Tensor, Tensor>
         Options = o;
         item_emb = nn.Embedding(o.Items + 1, o.Hidden, padding_idx: 0);
         pos_emb = nn.Embedding(o.MaxLength, o.Hidden);
-        using (var layer = nn.TransformerEncoderLayer(o.Hidden, o.Heads, 2 * o.Hidden, o.Dropout, batch_first: true, norm_first: true))
-            encoder = nn.TransformerEncoder(layer, o.Blocks);
+        encoder = new TransformerStack(o.Blocks, () => new TransformerBlock(o.Hidden, o.Heads, 2 * o.Hidden, o.Dropout, 1e-5));
         last_norm = nn.LayerNorm(o.Hidden);
         emb_dropout = nn.Dropout(o.Dropout);
         RegisterComponents();
-        causal = nn.functional.causal_mask(o.MaxLength);
+        causal = Masks.Causal(o.MaxLength);
         register_buffer("causal", causal);
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
             // Small initial embeddings (N(0, 1) is PyTorch's default, too large for dot-product scores).
-            item_emb.weight.mul_(0.1);
-            pos_emb.weight.mul_(0.1);
+            item_emb.weight!.mul_(0.1);
+            pos_emb.weight!.mul_(0.1);
         }
     }
 
@@ -71,7 +71,7 @@ internal sealed class NextItemModel : nn.Module<Tensor, Tensor>
     public Tensor Scores(Tensor seq)
     {
         using var scope = NewDisposeScope();
-        return forward(seq).matmul(item_emb.weight.t()).MoveToOuterDisposeScope();   // [B, L, V]
+        return Shapes.MatMul(forward(seq), item_emb.weight!.t()).MoveToOuterDisposeScope();   // [B, L, V]
     }
 
     /// <summary>Mean cross-entropy of the next item at every position whose target is not 0.</summary>

@@ -3,11 +3,11 @@
 //   dotnet run -c Release --project samples/TrainDemo -- [--epochs N] [--seed S] [--out checkpoint.safetensors]
 // Exit code 0 on success, 1 when the reloaded model's scores differ, 2 on bad arguments.
 using System.Diagnostics;
-using Cdsr.Torch;
-using Cdsr.Torch.Serialization;
+using TorchSharp;
+using Cdsr.Trainers.Serialization;
 using Cdsr.Trainers.Evaluation;
 using TrainDemo;
-using static Cdsr.Torch.torch;
+using static TorchSharp.torch;
 
 var epochs = 8;
 var seed = 2024;
@@ -67,7 +67,7 @@ for (var epoch = 1; epoch <= epochs; epoch++)
             sum += loss.item<float>();
         }
     }
-    Console.WriteLine($"epoch {epoch,2}: train loss {sum / batchesPerEpoch:F4}  lr {optimizer.lr:G3}  ({clock.Elapsed.TotalSeconds:F1} s)");
+    Console.WriteLine($"epoch {epoch,2}: train loss {sum / batchesPerEpoch:F4}  lr {optimizer.ParamGroups.First().LearningRate:G3}  ({clock.Elapsed.TotalSeconds:F1} s)");
 }
 
 // Scores of every user's next item after their training sequence: [U, Items + 1], padding column excluded.
@@ -78,7 +78,7 @@ float[] TestScores(NextItemModel m)
     using var scope = NewDisposeScope();
     var last = m.Scores(inputs).select(1, options.MaxLength - 1);                     // [U, V]
     last.index_put_(float.NegativeInfinity, TensorIndex.Colon, 0);
-    return last.data<float>();
+    return last.data<float>().ToArray();
 }
 
 (double Hr, double Ndcg) Evaluate(float[] scores)
@@ -106,7 +106,7 @@ Console.WriteLine($"  attention model  HR@{K} {hr:F4}  NDCG@{K} {ndcg:F4}");
 Console.WriteLine($"  popularity       HR@{K} {popHr:F4}  NDCG@{K} {popNdcg:F4}");
 
 // Checkpoint round trip into a differently initialised model.
-Checkpoint.Save(output, model, optimizer, warmup, metadata: new Dictionary<string, string> { ["demo"] = "TrainDemo", ["seed"] = seed.ToString() });
+Checkpoint.Save(output, model, optimizer, metadata: new Dictionary<string, string> { ["demo"] = "TrainDemo", ["seed"] = seed.ToString() });
 Console.WriteLine($"checkpoint: {output} ({new FileInfo(output).Length / 1024.0:F0} KiB)");
 model.Dispose();
 manual_seed(seed + 1);
