@@ -1,9 +1,9 @@
 using System.Globalization;
 using Cdsr.Onnx.Export;
 using Cdsr.Onnx.Model;
-using Cdsr.Torch.Tracing;
 using Cdsr.Trainers.Models;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Onnx.Recommenders;
 
@@ -23,8 +23,10 @@ public sealed record RecommenderProvenance
 }
 
 /// <summary>
-/// Exports a <see cref="SequentialRecommender"/>'s own <see cref="SequentialRecommender.Score"/> as an ONNX scorer by
-/// tracing it (<see cref="Tracer"/>), so no model keeps a second copy of its scoring code:
+/// Exports a <see cref="SequentialRecommender"/>'s <see cref="SequentialRecommender.Score"/> as an ONNX scorer. Each model
+/// has a builder (Export/: <see cref="SasRecOnnx"/>, <see cref="Gru4RecOnnx"/>, <see cref="CdsrNpOnnx"/>) that writes its
+/// scoring graph from its own weights through the shared <see cref="ScoringGraph"/>; every export is checked against the
+/// eager model (<see cref="Verify"/>), which is what keeps a builder and its model's Score from drifting apart:
 /// <code>
 /// inputs   histories  int64 [batch, L]           left-padded item ids (0 = padding, most recent last), L = the model's MaxLength
 ///          candidates int64 [batch, candidates]  item ids to score per row (1..item_count)
@@ -44,57 +46,39 @@ public static class RecommenderOnnx
     public const string HistoriesInput = "histories", CandidatesInput = "candidates", ScoresOutput = "scores";
 
     /// <summary>
-    /// Rows and candidates per row of the example batch the trace runs on. The converter reads a host-computed shape
-    /// argument equal to one of them from the input's shape at run time (<see cref="DynamicSize"/>), so they must differ
-    /// from every size the model itself uses: they are the two smallest primes from 23 up that are not a dimension of
-    /// any of its parameters or buffers, its L, item count or item count + 1. A collision this cannot see (a size the
-    /// model computes that is none of those) is still caught by <see cref="Verify"/>, which rescores at other sizes.
-    /// </summary>
-    public static (int Rows, int Candidates) ExampleSizes(SequentialRecommender model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var used = new HashSet<long> { model.MaxLength, model.ItemCount, model.ItemCount + 1L };
-        foreach (var p in model.parameters()) foreach (var d in p.shape) used.Add(d);
-        foreach (var b in model.buffers()) foreach (var d in b.shape) used.Add(d);
-        var picked = new List<int>(2);
-        for (int k = 23; picked.Count < 2; k++)
-            if (IsPrime(k) && !used.Contains(k)) picked.Add(k);
-        return (picked[1], picked[0]);
-
-        static bool IsPrime(int k)
-        {
-            for (int f = 2; f * f <= k; f++) if (k % f == 0) return false;
-            return k >= 2;
-        }
-    }
-
-    /// <summary>
-    /// Traces <paramref name="model"/>'s Score on an example batch, converts it to ONNX (validated) and, when
-    /// <paramref name="verify"/>, scores a second batch of other sizes with ONNX Runtime and with the model and requires
-    /// them to agree within 1e-4 (<see cref="Verify"/>): an export that froze a batch or candidate size fails here.
+    /// Builds <paramref name="model"/>'s scoring graph from its weights (in eval mode, restored after), validates it and,
+    /// when <paramref name="verify"/>, scores 2 x 4 and 1 x 1 batches with ONNX Runtime and with the model and requires
+    /// them to agree within 1e-4 (<see cref="Verify"/>). A model type without a builder is an <see cref="OnnxExportException"/>.
     /// </summary>
     public static OnnxModel Export(SequentialRecommender model, RecommenderProvenance provenance, bool verify = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(provenance);
-        var (rows, candidates) = ExampleSizes(model);
         int L = model.MaxLength, n = model.ItemCount;
-        var hist = new long[rows * L];
-        for (int r = 0; r < rows; r++)
-        for (int t = 0; t < L; t++)
-            hist[r * L + t] = t < L / 2 && r != 1 ? 0 : 1 + (r * 7 + t * 3) % n;
-        var cand = new long[rows * candidates];
-        for (int i = 0; i < cand.Length; i++) cand[i] = 1 + (i * 5) % n;
-        var device = model.parameters().FirstOrDefault()?.device ?? CPU;
-        using var h = tensor(hist, [rows, L]).to(device);
-        using var c = tensor(cand, [rows, candidates]).to(device);
-        var trace = Tracer.Trace(model, [(HistoriesInput, h), (CandidatesInput, c)], x => [model.Score(x[0], x[1])], ScoresOutput);
-        var shapes = new Dictionary<string, OnnxDim[]>
+        if (provenance.ItemIds is { } given && given.Count != n)
+            throw new ArgumentException($"provenance: {given.Count} external item ids for a model of {n} items");
+        var g = new ScoringGraph(model, provenance.Model);
+        bool wasTraining = model.training;
+        model.eval();
+        try
         {
-            [HistoriesInput] = ["batch", L],
-            [CandidatesInput] = ["batch", "candidates"],
-            [ScoresOutput] = ["batch", "candidates"],
-        };
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            var scores = model switch                                                             // [B, C]
+            {
+                SasRec m => SasRecOnnx.Scores(g, m),
+                Gru4Rec m => Gru4RecOnnx.Scores(g, m),
+                CdsrNp m => CdsrNpOnnx.Scores(g, m),
+                _ => throw new OnnxExportException($"no ONNX builder for {model.GetType().Name}: add one to Cdsr.Onnx/Export (see SasRecOnnx.cs) " +
+                                                   "and a case to RecommenderOnnx.Export"),
+            };
+            g.G.AddNode("Identity", [scores], [ScoresOutput]);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        g.G.Output(ScoresOutput, OnnxElementType.Float32, "batch", "candidates");
         var meta = new Dictionary<string, string>
         {
             ["cdsr.format"] = Format,
@@ -107,18 +91,14 @@ public static class RecommenderOnnx
         if (provenance.Dataset is { } d) meta["cdsr.dataset"] = d;
         if (provenance.DatasetHash is { } dh) meta["cdsr.dataset_hash"] = dh;
         if (provenance.Run is { } run) meta["cdsr.run"] = run;
-        if (provenance.ItemIds is { } ids)
-        {
-            if (ids.Count != n) throw new ArgumentException($"provenance: {ids.Count} external item ids for a model of {n} items");
-            meta["cdsr.item_ids"] = System.Text.Json.JsonSerializer.Serialize(ids);
-        }
-        var onnx = TraceToOnnx.Convert(trace, provenance.Model, shapes, meta,
-            [new DynamicSize(rows, HistoriesInput, 0), new DynamicSize(candidates, CandidatesInput, 1)]);
+        if (provenance.ItemIds is { } ids) meta["cdsr.item_ids"] = System.Text.Json.JsonSerializer.Serialize(ids);
+        foreach (var (k, v) in meta) g.G.Metadata(k, v);
+        var onnx = g.G.Build();
         if (verify) Verify(model, onnx);
         return onnx;
     }
 
-    /// <summary>Max |ONNX Runtime - libtorch| over 2 x 4 and 1 x 1 batches (other sizes than the trace's); throws
+    /// <summary>Max |ONNX Runtime - eager TorchSharp| over 2 x 4 and 1 x 1 batches of random left-padded histories; throws
     /// <see cref="OnnxExportException"/> above 1e-4. Returns the difference.</summary>
     public static float Verify(SequentialRecommender model, OnnxModel onnx)
     {
@@ -141,7 +121,7 @@ public static class RecommenderOnnx
                 using (var scope = NewDisposeScope())
                 {
                     var device = model.parameters().FirstOrDefault()?.device ?? CPU;
-                    expected = model.Score(tensor(hist, [rows, L]).to(device), tensor(cand, [rows, perRow]).to(device)).to(ScalarType.Float32).cpu().data<float>();
+                    expected = model.Score(tensor(hist, [rows, L]).to(device), tensor(cand, [rows, perRow]).to(device)).to(ScalarType.Float32).detach().cpu().contiguous().data<float>().ToArray();
                 }
                 float[] got;
                 try
@@ -151,14 +131,14 @@ public static class RecommenderOnnx
                 catch (Runtime.OnnxRuntimeException e)
                 {
                     throw new OnnxExportException($"the exported graph fails on a batch of {rows} x {perRow} candidates ({e.NativeMessage.ReplaceLineEndings(" ")}): " +
-                                                  "the trace froze something that varies with the input");
+                                                  "the graph fixed a size that varies with the input");
                 }
                 for (int i = 0; i < expected.Length; i++)
                 {
                     float d = Math.Abs(got[i] - expected[i]);
                     if (!(d <= 1e-4f))
                         throw new OnnxExportException($"the exported graph scores {got[i]} where the model scores {expected[i]} (batch {rows} x {perRow} candidates, " +
-                                                      $"entry {i}): the trace froze something that varies with the input");
+                                                      $"entry {i}): the ONNX builder and the model's Score disagree");
                     worst = Math.Max(worst, d);
                 }
             }
