@@ -37,7 +37,6 @@ public static class CdsrNpOnnx
             throw new OnnxExportException("CdsrNp: the item->domain map is empty: call Attach(data) or load a checkpoint before exporting");
         var itemDomain = g.G.Initializer(OnnxTensor.FromInt64s("item_domain", domain.cpu().contiguous().data<long>().ToArray(), domain.shape)); // [N+1]
         var (supportF, supportMu) = model.InferenceSupport();                                  // [S, D], [D]
-        var fS = g.Constant("support_f", supportF);                                            // [S, D]
         var muS = g.Constant("support_mu", supportMu);                                         // [D]
 
         var dom = g.G.Node("Gather", [itemDomain, g.Histories], OnnxAttribute.Int("axis", 0)); // [B, L] 0, 1 = A, 2 = B
@@ -67,8 +66,11 @@ public static class CdsrNpOnnx
             g.Node("Max", g.SumOver(valid, 1, keep: false), g.Float(1)));                       // [B, D] / [B, 1]
 
         var parts = new List<string> { f };                                                     // Decode(f, F_S, mu_s)
-        if (o.InterestAdaptive)
+        if (o.InterestAdaptive)                                                                 // only this layer reads F_S
+        {
+            var fS = g.Constant("support_f", supportF);                                        // [S, D]
             parts.Add(g.Attention(g.Linear(f, "w_q"), g.Linear(fS, "w_k"), g.Linear(fS, "w_v"), d)); // [B, D]
+        }
         parts.Add(g.G.Node("Expand", muS, g.G.Node("Shape", f)));                              // [D] -> [B, D]
         var user = g.Linear(g.Mlp(g.Concat(-1, [.. parts]), "mlp_d"), "out_user");              // [B, D]
         var item = g.Linear(g.Embedding("item_shared.weight", g.Candidates), "out_item");       // [B, C, D]

@@ -5,10 +5,9 @@ using Cdsr.Trainers.Models;
 
 namespace Cdsr.Tests.Onnx;
 
-/// <summary>CDSRNP exports through the same tracer with no export code of its own: its Score (domain split by a buffer,
-/// flip/cumsum ranks, two masked encoders, support-set latent, scaled dot-product attention, MLP decoder) runs in ONNX
-/// Runtime like libtorch, for batch and candidate sizes other than the trace's, with the fixed support set's F_S and mu_s
-/// frozen into the file as constants.</summary>
+/// <summary>CDSRNP's builder (Cdsr.Onnx/Export/CdsrNpOnnx.cs: domain split by the item->domain table, reverse-cumsum
+/// ranks, two masked encoders per domain, support-set attention, MLP decoder) scores in ONNX Runtime like eager TorchSharp,
+/// with the fixed support set's F_S and mu_s baked into the file as constants.</summary>
 [NonParallelizable]
 public class CdsrNpExportTests
 {
@@ -18,7 +17,7 @@ public class CdsrNpExportTests
     {
         var dataset = TinyDatasets.Planted(users: 120);
         var data = SequenceData.Build(dataset, SequenceView.Mixed, 12);
-        Cdsr.Torch.torch.manual_seed(4);
+        TorchSharp.torch.manual_seed(4);
         using var model = new CdsrNp(new CdsrNpOptions
         {
             HiddenSize = 16, DomainLength = 5, MaxLength = 12, SupportSize = 8, Embedding = embedding, InterestAdaptive = adaptive,
@@ -45,7 +44,7 @@ public class CdsrNpExportTests
             var expected = ExportTestModels.TorchScores(model, hist, cand, users);
             var got = session.Run([NamedTensor.Int64("histories", hist, users, L), NamedTensor.Int64("candidates", cand, users, perRow)])[0];
             var diff = OnnxTestModels.MaxAbsDiff(got.Floats, expected);
-            TestContext.Out.WriteLine($"cdsrnp ({embedding}, adaptive {adaptive}), {users} users x {perRow} candidates: max |onnx - libtorch| = {diff:E2}");
+            TestContext.Out.WriteLine($"cdsrnp ({embedding}, adaptive {adaptive}), {users} users x {perRow} candidates: max |onnx - eager| = {diff:E2}");
             Assert.That(diff, Is.LessThanOrEqualTo(1e-4f));
             Assert.That(expected.Distinct().Count(), Is.GreaterThan(users), "scores differ across users and items");
         }

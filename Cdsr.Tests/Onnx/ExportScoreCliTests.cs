@@ -3,10 +3,11 @@ using System.Text.Json.Nodes;
 using Cdsr.Cli.Commands;
 using Cdsr.Data.Storage;
 using Cdsr.Tests.Trainers;
-using Cdsr.Torch.Serialization;
 using Cdsr.Trainers.Models;
+using Cdsr.Trainers.Serialization;
 using Cdsr.Trainers.Training;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Tests.Onnx;
 

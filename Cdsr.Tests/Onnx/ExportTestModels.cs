@@ -1,6 +1,7 @@
 using Cdsr.Onnx.Recommenders;
 using Cdsr.Trainers.Models;
-using static Cdsr.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cdsr.Tests.Onnx;
 
@@ -43,14 +44,14 @@ internal static class ExportTestModels
         return Enumerable.Range(0, users * perRow).Select(_ => (long)rng.Next(1, items + 1)).ToArray();
     }
 
-    /// <summary>libtorch eager scores of the model's own Score: [users, perRow] row-major.</summary>
+    /// <summary>Eager TorchSharp scores of the model's own Score: [users, perRow] row-major.</summary>
     public static float[] TorchScores(SequentialRecommender m, long[] histories, long[] candidates, int users)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var h = tensor(histories, [users, histories.Length / users]);
         var c = tensor(candidates, [users, candidates.Length / users]);
-        return m.Score(h, c).data<float>();
+        return m.Score(h, c).data<float>().ToArray();
     }
 
     public static byte[] ExportBytes(SequentialRecommender m, string name) =>

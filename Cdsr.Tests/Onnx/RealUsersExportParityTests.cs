@@ -70,7 +70,7 @@ public class RealUsersExportParityTests
             : ModelCatalog.Get(run.Model).Create(run.ModelOptions, data.ItemCount);
         if (run is not null)
         {
-            Cdsr.Torch.Serialization.Checkpoint.Load(new Cdsr.Trainers.Training.RunFolder(runPath!).BestCheckpoint, model, restore_rng: false);
+            Cdsr.Trainers.Serialization.Checkpoint.Load(new Cdsr.Trainers.Training.RunFolder(runPath!).BestCheckpoint, model, restore_rng: false);
             model.eval();
             name = $"{run.Model} (trained: {runPath})";
         }
