@@ -44,7 +44,7 @@ internal sealed class TinyAttentionModel : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var ids = randint(1, Vocab, new[] { Batch, Length });               // [B, L]
-        var labels = nn.functional.embedding(ids, labelTable);               // [B, L, 1]
+        var labels = labelTable.index_select(0, ids.reshape(-1)).view(Batch, Length, 1); // [B, L, 1]
         var loss = nn.functional.binary_cross_entropy_with_logits(forward(ids), labels);
         optimizer.zero_grad();
         loss.backward();

@@ -244,12 +244,12 @@ public class CdsrNpTests
             using var trained = Attached(Small, data);
             trained.eval();
             var expected = trained.Score(histories, candidates).data<float>().ToArray();
-            Cdsr.Torch.Serialization.Checkpoint.Save(path, trained, include_rng: false);
+            Cdsr.Trainers.Serialization.Checkpoint.Save(path, trained, include_rng: false);
             manual_seed(77);
             using var loaded = new CdsrNp(Small, data.ItemCount);   // as 'cdsr evaluate' builds it: no Attach
             var e = Assert.Throws<InvalidOperationException>(() => loaded.Score(histories, candidates));
             Assert.That(e!.Message, Does.Contain("call Attach(data) or load a checkpoint"));
-            Cdsr.Torch.Serialization.Checkpoint.Load(path, loaded, restore_rng: false);
+            Cdsr.Trainers.Serialization.Checkpoint.Load(path, loaded, restore_rng: false);
             loaded.eval();
             Assert.That(loaded.Score(histories, candidates).data<float>().ToArray(), Is.EqualTo(expected),
                 "the item->domain map and the inference support set travel in the checkpoint");

@@ -68,7 +68,7 @@ public class TrainerTests
         Assert.That(File.Exists(Path.Combine(dir, "result.json")), Is.False, "an interrupted run has no test result");
         Assert.That(Losses(dir), Has.Count.EqualTo(2));
         // A fresh process would rebuild everything from the folder: new trainer, new model, RNG restored from the checkpoint.
-        Cdsr.Torch.torch.manual_seed(12345);
+        TorchSharp.torch.manual_seed(12345);
         var second = new Trainer(config, data).Run(dir, resume: true);
         Assert.That(second.Completed, Is.True);
         Assert.That(Losses(dir), Is.EqualTo(Losses(full)), "per-epoch losses after resuming");
