@@ -97,7 +97,7 @@ public class LayerTests
         using var stack = new TransformerStack(3, () => new TransformerBlock(4, 1, 4, 0.1, 1e-5));
         var sd = stack.state_dict();
         Assert.That(sd.Keys, Does.Contain("layers.2.self_attn.in_proj_weight").And.Contain("layers.0.norm2.weight").And.Contain("layers.1.linear1.bias"));
-        Assert.That(sd["layers.2.linear1.weight"].equal(sd["layers.0.linear1.weight"]), Is.True);
+        Assert.That(sd["layers.2.linear1.weight"].eq(sd["layers.0.linear1.weight"]).all().item<bool>(), Is.True);
         Assert.That(Assert.Throws<ArgumentException>(() => new TransformerStack(0, () => new TransformerBlock(4, 1, 4, 0, 1e-5)))!.Message,
             Does.Contain("at least one block"));
         Assert.That(Assert.Throws<ArgumentException>(() => new MultiHeadSelfAttention(6, 4, 0))!.Message, Does.Contain("heads must divide the model size 6, got 4"));

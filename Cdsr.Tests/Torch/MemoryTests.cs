@@ -34,7 +34,7 @@ public class MemoryTests
     {
         if (!File.Exists("/proc/self/status")) Assert.Ignore("needs Linux /proc");
         Collect();
-        var countBefore = Tensor.TotalCount;
+        var countBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var (model, opt) = TinyAttentionModel.Build(seed: 11);
         long rssWarm = 0, countWarm = 0, worstDrift = 0;
         int worstStep = -1;
@@ -53,13 +53,13 @@ public class MemoryTests
                 {
                     Collect();
                     rssWarm = ResidentBytes();
-                    countWarm = Tensor.TotalCount;
+                    countWarm = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
                 }
                 else if (step > WarmUp)
                 {
                     // Checked every step, without collecting: a tensor that escaped its scope shows up here at once
                     // (a collection could otherwise hide it by finalizing it).
-                    var drift = Math.Abs(Tensor.TotalCount - countWarm);
+                    var drift = Math.Abs(DisposeScopeManager.Statistics.ThreadTotalLiveCount - countWarm);
                     if (drift > worstDrift) (worstDrift, worstStep) = (drift, step);
                 }
             }
@@ -73,6 +73,6 @@ public class MemoryTests
             Assert.That(lastLosses.Average(), Is.LessThan(firstLosses.Average() - 0.05), "the model must actually train");
         }
         Collect();
-        Assert.That(Tensor.TotalCount, Is.EqualTo(countBefore), "disposing the model and optimizer releases every tensor");
+        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(countBefore), "disposing the model and optimizer releases every tensor");
     }
 }

@@ -82,6 +82,9 @@ public class SafeTensorsTests
         Assert.That(BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(d + 16 + 4 * 5)), Is.EqualTo(6f));
     }
 
+    // TorchSharp 0.107's data<T>().ToArray() throws on 0-d and empty tensors: read them flattened.
+    private static double[] Values(Tensor t) => t.numel() == 0 ? [] : t.to(ScalarType.Float64).flatten().data<double>().ToArray();
+
     [Test]
     public void RoundTripsEveryDtypeAndOddShapes()
     {
@@ -108,7 +111,7 @@ public class SafeTensorsTests
         {
             Assert.That(back[name].dtype, Is.EqualTo(t.dtype), name);
             Assert.That(back[name].shape, Is.EqualTo(t.shape), name);
-            Assert.That(back[name].to(ScalarType.Float64).data<double>().ToArray(), Is.EqualTo(t.to(ScalarType.Float64).data<double>().ToArray()), name);
+            Assert.That(Values(back[name]), Is.EqualTo(Values(t)), name);
         }
     }
 
@@ -143,11 +146,11 @@ public class SafeTensorsTests
     public void CorruptFilesAreRejectedNamingFileAndProblem(string header, byte[] data, long? declared, string expected)
     {
         var path = WriteRaw(header, data, declared);
-        var before = Tensor.TotalCount;
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var ex = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
         Assert.That(ex!.Message, Does.StartWith(path + ": "));
         Assert.That(ex.Message, Does.Contain(expected));
-        Assert.That(Tensor.TotalCount, Is.EqualTo(before), "no tensor may be left behind by a failed load");
+        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(before), "no tensor may be left behind by a failed load");
     }
 
     [Test]

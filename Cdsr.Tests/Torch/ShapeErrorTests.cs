@@ -30,7 +30,7 @@ public class ShapeErrorTests
         using var scope = NewDisposeScope();
         var a = ones(2, 3);
         var b = ones(4, 5);
-        var before = Tensor.TotalCount;
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         string? first = null, last = null;
         int caught = 0;
         for (int i = 0; i < 10_000; i++)
@@ -49,7 +49,7 @@ public class ShapeErrorTests
         }
         Assert.That(caught, Is.EqualTo(10_000));
         Assert.That(last, Is.EqualTo(first), "every failure reports the same message");
-        Assert.That(Tensor.TotalCount, Is.EqualTo(before), "failed calls leave no tensor behind");
+        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(before), "failed calls leave no tensor behind");
         Assert.That(Shapes.MatMul(a, ones(3, 2)).data<float>().ToArray(), Is.EqualTo(new float[] { 3, 3, 3, 3 }));
     }
 

@@ -78,6 +78,8 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(tensors);
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors writing needs a little-endian machine");
         // Larger elements first, then by name: every tensor starts aligned to its element size.
+        foreach (var (name, t) in tensors)
+            if (t is not null && t.IsInvalid) throw new ObjectDisposedException($"tensors[\"{name}\"]", $"tensor '{name}' is disposed");
         var order = tensors.OrderByDescending(kv => ElementSize(kv.Value.dtype)).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         var entries = new List<(string Name, Tensor T, ScalarType DType, long Bytes)>();
         foreach (var (name, t) in order)
