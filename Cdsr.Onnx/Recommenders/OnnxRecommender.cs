@@ -58,6 +58,10 @@ public sealed class OnnxRecommender : IDisposable
         {
             s = OnnxSession.FromFile(path, options);
         }
+        catch (OnnxRuntimeException e) when (e.Function == "SessionOptionsAppendExecutionProvider_CUDA")
+        {
+            throw new OnnxRecommenderException($"{path}: {e.NativeMessage}", e); // the model is fine; the provider asked for is not there
+        }
         catch (OnnxRuntimeException e)
         {
             throw new OnnxRecommenderException($"{path}: cannot load the model: {e.NativeMessage}", e);
