@@ -28,7 +28,7 @@ public static class ScoreCommand
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = its default)", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device")
         {
-            Description = "Where ONNX Runtime scores: cpu, or cuda (needs a build with -p:CdsrCuda=true, CUDA 12 + cuDNN 9 and a GPU)",
+            Description = "Where ONNX Runtime scores: cpu, or cuda (needs a build with -p:CdsrCuda=true, the CUDA 13 libraries and a GPU)",
             DefaultValueFactory = _ => "cpu",
         };
         device.AcceptOnlyFromAmong("cpu", "cuda");

@@ -114,16 +114,17 @@ public sealed class OnnxSession : IDisposable
             bool appended = false;
             try
             {
-                // Loads libonnxruntime_providers_cuda.so, which needs CUDA 12 and cuDNN 9 on the machine: fails here without them.
+                // Loads libonnxruntime_providers_cuda.so, which links the CUDA 13 libraries (libcudart.so.13,
+                // libcublasLt.so.13, ...) and the driver's libcuda.so.1: fails here without them.
                 cudaOptions.AppendExecutionProvider_CUDA(o.CudaDeviceId);
                 appended = true;
                 failure = "";
             }
-            catch (PackageException e) when (o.Provider == OnnxExecutionProvider.Auto) { failure = e.Message; }
+            catch (PackageException e) when (o.Provider == OnnxExecutionProvider.Auto) { failure = Reason(e) + ProviderLoadError(); }
             catch (PackageException e)
             {
                 throw new OnnxRuntimeException(0, $"CUDA execution provider requested but it could not be enabled on device " +
-                    $"{o.CudaDeviceId}: {OneLine(e.Message)}{GpuHint()}", "SessionOptionsAppendExecutionProvider_CUDA", e);
+                    $"{o.CudaDeviceId}: {Reason(e)}{ProviderLoadError()}{GpuHint()}", "SessionOptionsAppendExecutionProvider_CUDA", e);
             }
             if (appended)
             {
@@ -132,14 +133,29 @@ public sealed class OnnxSession : IDisposable
                     return (create(cudaOptions), Cuda, $"onnxruntime: running on CUDA device {o.CudaDeviceId} ({OnnxRuntime.PackageName} {version})");
                 }
                 // No device, or a model CUDA cannot take: the CPU attempt below tells which (a bad model fails there too).
-                catch (PackageException e) when (o.Provider == OnnxExecutionProvider.Auto) { failure = e.Message; }
+                catch (PackageException e) when (o.Provider == OnnxExecutionProvider.Auto) { failure = Reason(e); }
                 catch (PackageException e) { throw OnnxRuntimeException.From(e, function); }
             }
         }
-        return (OnCpu(), Cpu, $"onnxruntime: running on CPU (the CUDA execution provider could not be enabled: {OneLine(failure)}{GpuHint()})");
+        return (OnCpu(), Cpu, $"onnxruntime: running on CPU (the CUDA execution provider could not be enabled: {failure}{GpuHint()})");
     }
 
-    private static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+    private static string Reason(PackageException e) => OnnxRuntimeException.From(e, "").NativeMessage;
+
+    /// <summary>
+    /// ORT's exception for a provider library that does not load says only "Failed to load shared library" (the loader's
+    /// reason goes to ORT's log). Loading libonnxruntime_providers_cuda.so once more here gets that reason, e.g.
+    /// "libcublasLt.so.13: cannot open shared object file" (measured with Microsoft.ML.OnnxRuntime.Gpu 1.32.0, no CUDA installed).
+    /// </summary>
+    private static string ProviderLoadError()
+    {
+        string[] dirs = [Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native"),
+                         Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native"), AppContext.BaseDirectory];
+        string? lib = dirs.Select(d => Path.Combine(d, "libonnxruntime_providers_cuda.so")).FirstOrDefault(File.Exists);
+        if (lib is null) return "";
+        try { NativeLibrary.Free(NativeLibrary.Load(lib)); return ""; }
+        catch (DllNotFoundException e) { return $" ({e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim()})"; } // the loader's own line
+    }
 
     /// <summary>Why CUDA may be missing, where the machine shows it: no NVIDIA device node at all.</summary>
     private static string GpuHint() => File.Exists("/dev/nvidia0") || Directory.Exists("/proc/driver/nvidia") ? ""

@@ -4,7 +4,7 @@ namespace Cdsr.Onnx.Runtime;
 public enum OnnxExecutionProvider
 {
     /// <summary>CUDA when the build references Microsoft.ML.OnnxRuntime.Gpu (-p:CdsrCuda=true) and CUDA can be enabled
-    /// (CUDA 12 + cuDNN 9 libraries, a GPU); else CPU, with <see cref="OnnxSession.ProviderMessage"/> saying why.</summary>
+    /// (the CUDA 13 libraries, a driver and a GPU); else CPU, with <see cref="OnnxSession.ProviderMessage"/> saying why.</summary>
     Auto,
     /// <summary>ORT's CPU provider only.</summary>
     Cpu,
