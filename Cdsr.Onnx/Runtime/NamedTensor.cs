@@ -1,11 +1,13 @@
+using System.Runtime.InteropServices;
 using Cdsr.Onnx.Model;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cdsr.Onnx.Runtime;
 
 /// <summary>
 /// A named dense tensor passed to or returned from <see cref="OnnxSession.Run"/>: float32 or int64 data in
-/// row-major order plus its shape. Inputs wrap caller memory (pinned for the call, never copied); outputs own
-/// arrays copied out of ORT's buffers.
+/// row-major order plus its shape. Inputs wrap caller memory (an <c>OrtValue</c> over it, pinned for the call, never
+/// copied); outputs own arrays copied out of ORT's buffers.
 /// </summary>
 public sealed class NamedTensor
 {
@@ -45,9 +47,11 @@ public sealed class NamedTensor
     public ReadOnlySpan<long> Int64s => ElementType == OnnxElementType.Int64 ? _int64s.Span
         : throw new InvalidOperationException($"tensor '{Name}' holds {ElementType}, not Int64");
 
-    internal System.Buffers.MemoryHandle Pin() => ElementType == OnnxElementType.Float32 ? _floats.Pin() : _int64s.Pin();
-
-    internal long ByteLength => (long)Length * (ElementType == OnnxElementType.Float32 ? 4 : 8);
+    /// <summary>An OrtValue over this tensor's memory, pinned until the value is disposed. ORT reads inputs only, so
+    /// handing it the read-only memory as writable (which the package's signature asks for) is safe.</summary>
+    internal OrtValue ToOrtValue() => ElementType == OnnxElementType.Float32
+        ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshal.AsMemory(_floats), Shape)
+        : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshal.AsMemory(_int64s), Shape);
 
     public override string ToString() => $"{Name}: {ElementType}[{string.Join(", ", Shape)}]";
 }

@@ -1,45 +1,39 @@
-using Cdsr.Onnx.Runtime.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cdsr.Onnx.Runtime;
 
 /// <summary>
-/// Process-wide ONNX Runtime state: the library, its OrtApi version, the single OrtEnv (ORT wants one per
-/// process; it lives until exit) and the CPU memory description used for input tensors.
+/// Process-wide ONNX Runtime facts, read from the Microsoft.ML.OnnxRuntime package's single <see cref="OrtEnv"/>
+/// (ORT wants one environment per process; the package creates it on first use and keeps it until exit).
 /// </summary>
 public static class OnnxRuntime
 {
-    /// <summary>ORT's version string, e.g. "1.30.0".</summary>
-    public static string LibraryVersion => OrtApi.LibraryVersion;
+    /// <summary>The NuGet package this build references (its native library is the one loaded).</summary>
+    public const string PackageName =
+#if CDSR_CUDA
+        "Microsoft.ML.OnnxRuntime.Gpu";
+#else
+        "Microsoft.ML.OnnxRuntime";
+#endif
 
-    /// <summary>The OrtApi table version in use.</summary>
-    public static uint ApiVersion => OrtApi.Version;
+    /// <summary>ORT's version string, e.g. "1.32.0".</summary>
+    public static string LibraryVersion => Env.GetVersionString();
 
-    /// <summary>Path libonnxruntime.so.1 was loaded from (null if found by the system loader or not loaded yet).</summary>
-    public static string? LibraryPath => OrtLibrary.LoadedPath;
+    /// <summary>Execution providers compiled into the loaded library (e.g. "CPUExecutionProvider", "CUDAExecutionProvider").</summary>
+    public static IReadOnlyList<string> AvailableProviders => Env.GetAvailableProviders();
 
-    /// <summary>Execution providers compiled into the library (e.g. "CPUExecutionProvider", "CUDAExecutionProvider").</summary>
-    public static IReadOnlyList<string> AvailableProviders => OrtApi.GetAvailableProviders();
-
-    private static readonly Lazy<OrtHandle> EnvHandle = new(() => new OrtHandle(OrtApi.CreateEnv(2 /* WARNING */, "cdsr"), OrtKind.Env));
-    private static readonly Lazy<OrtHandle> CpuMemory = new(() => new OrtHandle(OrtApi.CreateCpuMemoryInfo(), OrtKind.MemoryInfo));
-
-    internal static OrtHandle Env => EnvHandle.Value;
-    internal static OrtHandle CpuMemoryInfo => CpuMemory.Value;
-
-    /// <summary>
-    /// Native objects created by this binding and not yet released (sessions, session options, tensor values);
-    /// the process-wide environment and memory description are not counted. Zero when nothing leaks.
-    /// </summary>
-    public static long LiveHandles =>
-        OrtHandle.LiveCount(OrtKind.Session) + OrtHandle.LiveCount(OrtKind.SessionOptions) + OrtHandle.LiveCount(OrtKind.Value);
-
-    /// <summary>The directory holding the loaded libonnxruntime.so.1 (where ORT also looks for provider libraries).</summary>
-    internal static string LibraryDirectory
+    /// <summary>The package's environment; the first use loads libonnxruntime.so and turns a load failure into
+    /// <see cref="OnnxRuntimeException"/> instead of a TypeInitializationException.</summary>
+    internal static OrtEnv Env
     {
         get
         {
-            _ = OrtApi.Version; // forces the library load, which sets LoadedPath
-            return Path.GetDirectoryName(OrtLibrary.LoadedPath) ?? AppContext.BaseDirectory;
+            try { return OrtEnv.Instance(); }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+            {
+                throw new OnnxRuntimeException(0, $"cannot load ONNX Runtime's native library from the {PackageName} package " +
+                    $"({(e.InnerException ?? e).Message}); it restores with the package into runtimes/<rid>/native/ next to the application", "OrtEnv");
+            }
         }
     }
 }

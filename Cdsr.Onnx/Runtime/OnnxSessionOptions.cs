@@ -3,7 +3,8 @@ namespace Cdsr.Onnx.Runtime;
 /// <summary>Which execution provider a session should use.</summary>
 public enum OnnxExecutionProvider
 {
-    /// <summary>CUDA when libonnxruntime_providers_cuda.so sits next to libonnxruntime.so.1 and loads; else CPU.</summary>
+    /// <summary>CUDA when the build references Microsoft.ML.OnnxRuntime.Gpu (-p:CdsrCuda=true) and CUDA can be enabled
+    /// (the CUDA 13 libraries, a driver and a GPU); else CPU, with <see cref="OnnxSession.ProviderMessage"/> saying why.</summary>
     Auto,
     /// <summary>ORT's CPU provider only.</summary>
     Cpu,
@@ -11,7 +12,7 @@ public enum OnnxExecutionProvider
     Cuda,
 }
 
-/// <summary>ORT GraphOptimizationLevel values.</summary>
+/// <summary>ORT GraphOptimizationLevel values (the package's enum has the same numbers).</summary>
 public enum OnnxGraphOptimization { Disabled = 0, Basic = 1, Extended = 2, All = 99 }
 
 /// <summary>Session settings; every default in one place.</summary>

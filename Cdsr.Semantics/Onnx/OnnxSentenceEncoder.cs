@@ -23,7 +23,7 @@ public sealed record OnnxEncoderOptions
 
 /// <summary>
 /// A sentence-transformers model exported to ONNX (<c>model.onnx</c> + <c>vocab.txt</c>), run through Cdsr.Onnx's
-/// ONNX Runtime binding:
+/// <see cref="OnnxSession"/> (one Microsoft.ML.OnnxRuntime InferenceSession, reused for every batch):
 /// <code>
 /// ids, mask, types = WordPiece(texts)                          // [B, L] int64 each, L = longest in the batch
 /// H = model(input_ids, attention_mask[, token_type_ids])       // [B, L, H] (last_hidden_state / token_embeddings)

@@ -1,8 +1,10 @@
+using Cdsr.Onnx.Recommenders;
 using Cdsr.Onnx.Runtime;
 
 namespace Cdsr.Tests.Onnx;
 
-/// <summary>8 threads x 10,000 Run calls on one session of an exported SASRec give the single-threaded scores bit for bit.</summary>
+/// <summary>8 threads x 10,000 Run calls on one session of an exported SASRec give the single-threaded scores bit for bit;
+/// so do 8 x 10,000 OnnxRecommender.Score calls, which have ORT write into pre-allocated outputs (RunInto).</summary>
 [NonParallelizable]
 public class ExportedModelConcurrencyTests
 {
@@ -45,5 +47,46 @@ public class ExportedModelConcurrencyTests
         Assert.That(failure, Is.Null, failure?.ToString());
         Assert.That(calls, Is.EqualTo(threads * callsPerThread));
         Assert.That(mismatches, Is.Zero, $"{threads}x{callsPerThread} concurrent runs must equal the single-threaded results bit for bit");
+    }
+
+    [Test]
+    public void EightThreadsTimesTenThousandScoresIntoPreallocatedOutputsMatchSingleThreaded()
+    {
+        // The graph-builder recommender of ScoreDeviceTests: no libtorch needed, same OnnxRecommender path as an export.
+        const int threads = 8, callsPerThread = 10_000, batch = 2, perRow = 4, length = 4, items = 9;
+        string path = Path.Combine(Path.GetTempPath(), $"cdsr_toy_{Guid.NewGuid():N}.onnx");
+        try
+        {
+            ScoreDeviceTests.ToyRecommender().Save(path);
+            using var r = OnnxRecommender.Load(path, new OnnxSessionOptions { IntraOpThreads = 1 });
+            var requests = Enumerable.Range(0, 32).Select(k =>
+            {
+                var rng = new Random(300 + k);
+                return (Hist: Enumerable.Range(0, batch * length).Select(_ => (long)rng.Next(0, items + 1)).ToArray(),
+                        Cand: Enumerable.Range(0, batch * perRow).Select(_ => (long)rng.Next(1, items + 1)).ToArray());
+            }).ToArray();
+            float[][] expected = requests.Select(q => r.Score(q.Hist, q.Cand, batch, perRow)).ToArray();
+            int mismatches = 0, calls = 0;
+            Exception? failure = null;
+            var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            {
+                try
+                {
+                    for (int c = 0; c < callsPerThread; c++)
+                    {
+                        int k = (t * 7 + c) % requests.Length;
+                        if (!r.Score(requests[k].Hist, requests[k].Cand, batch, perRow).AsSpan().SequenceEqual(expected[k])) Interlocked.Increment(ref mismatches);
+                        Interlocked.Increment(ref calls);
+                    }
+                }
+                catch (Exception e) { failure = e; }
+            })).ToArray();
+            foreach (var w in workers) w.Start();
+            foreach (var w in workers) w.Join();
+            Assert.That(failure, Is.Null, failure?.ToString());
+            Assert.That(calls, Is.EqualTo(threads * callsPerThread));
+            Assert.That(mismatches, Is.Zero, $"{threads}x{callsPerThread} concurrent scores must equal the single-threaded ones bit for bit");
+        }
+        finally { File.Delete(path); }
     }
 }
