@@ -21,7 +21,7 @@ namespace Cdsr.Benchmarks;
 public class CdsrNpTrainingBenchmark
 {
     private CdsrNp model = null!;
-    private Optimizer optimizer = null!;
+    private optim.Optimizer optimizer = null!;
     private List<IEpisode> episodes = null!;
     private int next;
 

@@ -84,7 +84,7 @@ public abstract class ScoringBenchmarkBase
         using var grad = no_grad();
         using var scores = model.Score(histT, candT);
         using var first = scores.select(0, 0).select(0, 0);
-        return first.ToSingle();
+        return first.item<float>();
     }
 
     [Benchmark]

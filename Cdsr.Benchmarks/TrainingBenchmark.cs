@@ -35,7 +35,7 @@ public class TrainingBenchmark
 {
     private const int BatchSize = 128;
     private SasRec model = null!;
-    private Optimizer optimizer = null!;
+    private optim.Optimizer optimizer = null!;
     private List<TrainBatch> batches = null!;
     private int next;
 
