@@ -36,6 +36,7 @@ public sealed class MultiHeadSelfAttention : nn.Module
         out_proj = nn.Linear(dModel, dModel);
         RegisterComponents();
         using (no_grad())
+        using (NewDisposeScope()) // TorchSharp's init_ functions return a second wrapper of the tensor: disposed here
         {
             nn.init.xavier_uniform_(in_proj_weight);
             out_proj.bias!.zero_();

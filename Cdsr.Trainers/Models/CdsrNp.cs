@@ -188,6 +188,7 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
         register_buffer(nameof(support_histories), support_histories = zeros([options.SupportSize, options.MaxLength], ScalarType.Int64));
         register_buffer(nameof(support_items), support_items = zeros([options.SupportSize], ScalarType.Int64));
         using (no_grad())
+        using (NewDisposeScope()) // TorchSharp's init_ functions return a second wrapper of each tensor: disposed here
         {
             // PyTorch's defaults throughout (the paper is silent): embeddings N(0, 1), padding rows zero. A smaller scale makes
             // lambda ||Theta||^2 under Adam (which moves every row by ~lr per step) erase rarely seen items within a few epochs.
@@ -432,8 +433,7 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
                 w_v!.forward(supportF).unsqueeze(0));                                // [1, n, D]
             parts.Add(attended.squeeze(0));
         }
-        // z [D] repeated for each of the n rows by broadcasting against f (exactly 0 + z), not expand(n): under an ONNX
-        // trace a constant z (the baked support set's mu_s) expanded to a host-side n would freeze the batch size.
+        // z [D] repeated for each of the n rows by broadcasting against f (exactly 0 + z).
         parts.Add((f - f) + z);
         return mlp_d.forward(cat(parts, -1));
     }

@@ -70,6 +70,7 @@ public sealed class Gru4Rec : SequentialRecommender
         projection = nn.Linear(options.HiddenSize, options.EmbeddingSize);
         RegisterComponents();
         using (no_grad())
+        using (NewDisposeScope()) // TorchSharp's init_ functions return a second wrapper of each tensor: disposed here
         {
             nn.init.xavier_normal_(item_embedding.weight!);
             item_embedding.weight!.select(0, 0).zero_();

@@ -71,6 +71,7 @@ public sealed class SasRec : SequentialRecommender
         final_norm = nn.LayerNorm(d, options.LayerNormEps);
         RegisterComponents();
         using (no_grad())
+        using (NewDisposeScope()) // TorchSharp's init_ functions return a second wrapper of each tensor: disposed here
         {
             foreach (var (name, p) in named_parameters())
                 if (p.dim() == 2 && !name.Contains("norm")) nn.init.xavier_normal_(p);
