@@ -61,8 +61,6 @@ fetch_npm() {
   mv "$x/package/$inner" "$dest.tmp" && mv "$dest.tmp" "$dest"
   rm -rf "$x"; echo "$sha" > "$dest.sha256"
 }
-fetch_npm @duckdb/node-bindings-linux-x64 1.5.6-r.1 \
-  1b9f82478539bb9a1d1df44bd103121a12ae52142c07158dc52b97d2ec1d69ff libduckdb.so "$out/libduckdb.so"
 # ONNX Runtime's C library (OrtGetApiBase -> OrtApi) as shipped inside onnxruntime-node; only the .so is used.
 fetch_npm onnxruntime-node 1.30.0 \
   6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75 bin/napi-v6/linux/x64/libonnxruntime.so.1 \

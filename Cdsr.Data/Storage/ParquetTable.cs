@@ -259,7 +259,4 @@ public static class ParquetTable
         DataField f => f.ClrType.Name,
         _ => field.SchemaType.ToString(),
     };
-
-    /// <summary>A SQL string literal (for DuckDbReviewJsonReader's read_json call).</summary>
-    internal static string Literal(string value) => "'" + value.Replace("'", "''") + "'";
 }
