@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Parquet;
 using Parquet.Schema;
 
@@ -18,7 +19,8 @@ public sealed record ParquetWriteOptions
 /// file beside the target that is renamed over it only after the writer finished, so a failed or interrupted write
 /// never replaces a good file. Column types map one to one: Int64 = INT64, Int32 = INT32, Double = DOUBLE,
 /// Single = FLOAT, Boolean = BOOLEAN (all REQUIRED), String = BYTE_ARRAY with the STRING (UTF-8) logical type,
-/// OPTIONAL. Reading accepts the same physical types whether REQUIRED or OPTIONAL (other writers, DuckDB among
+/// OPTIONAL. Integer columns are written DELTA_BINARY_PACKED (standard Parquet; ids and timestamps shrink to a
+/// fraction of PLAIN), compressed at <see cref="CompressionLevel.Optimal"/>. Reading accepts the same physical types whether REQUIRED or OPTIONAL (other writers, DuckDB among
 /// them, mark every column OPTIONAL); a null is an error in every column but a string one.
 /// </summary>
 /// <remarks>Parquet.Net 6 is asynchronous only; the synchronous entry points here block on it. That is safe in this
@@ -70,7 +72,13 @@ public static class ParquetTable
     private static async Task WriteAsync(Table table, string full, string tmp, CompressionMethod compression, int rowGroupSize)
     {
         var fields = table.Columns.Select(ToField).ToArray();
-        var parquetOptions = new ParquetOptions { CompressionMethod = compression };
+        // Measured once on a candidates-shaped table (14.3M rows of two INT32, 2 shared cores, Parquet.Net 6.1.0):
+        // PLAIN + snappy 59.8 MB, read 1.7 s; DELTA_BINARY_PACKED + snappy 27.2 MB, read 0.5 s (DuckDB wrote 36.6 MB);
+        // zstd at Parquet.Net's default level (SmallestSize) took 34 s to write against 4.3 s at Optimal.
+        var parquetOptions = new ParquetOptions { CompressionMethod = compression, CompressionLevel = CompressionLevel.Optimal };
+        foreach (var f in fields)
+            if (f.ClrType == typeof(int) || f.ClrType == typeof(long))
+                parquetOptions.ColumnEncodingHints[f.Path.ToString()] = EncodingHint.DeltaBinaryPacked;
         try
         {
             await using var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None);

@@ -107,6 +107,18 @@ public class ParquetTableTests
     }
 
     [Test]
+    public void IntegerColumnsAreDeltaEncoded()
+    {
+        string path = Path.Combine(_dir, "t.parquet");
+        ParquetTable.Write(new Table(Column.Create("i", new[] { 1, 2, 3 }), Column.Create("l", new long[] { 5, 5, 9 }), Column.Create("d", new[] { 0.5, 1, 2 })), path);
+        var encodings = Footer(path).RowGroups[0].Columns.Select(c => c.MetaData!.Encodings).ToArray();
+        Assert.That(encodings[0], Does.Contain(Encoding.DELTA_BINARY_PACKED));
+        Assert.That(encodings[1], Does.Contain(Encoding.DELTA_BINARY_PACKED));
+        Assert.That(encodings[2], Does.Not.Contain(Encoding.DELTA_BINARY_PACKED));
+        Assert.That(ParquetTable.Read(path).GetInt64("l"), Is.EqualTo(new long[] { 5, 5, 9 }));
+    }
+
+    [Test]
     public void RowGroupsFollowTheOption()
     {
         string big = Path.Combine(_dir, "big.parquet");
