@@ -5,8 +5,8 @@ using Cdsr.Data.Storage;
 namespace Cdsr.Benchmarks;
 
 /// <summary>
-/// Rows per second of <see cref="ParquetTable"/> writing and reading an interaction-shaped table (user BIGINT,
-/// item INTEGER, rating FLOAT, timestamp BIGINT, a nullable title VARCHAR, a BOOLEAN) through embedded DuckDB.
+/// Rows per second of <see cref="ParquetTable"/> writing and reading an interaction-shaped table (user INT64,
+/// item INT32, rating FLOAT, timestamp INT64, a nullable UTF-8 title, a BOOLEAN) through Parquet.Net.
 /// Run: dotnet run -c Release --project Cdsr.Benchmarks -- --filter '*ParquetTable*'
 /// </summary>
 [Config(typeof(RowsPerSecondConfig))]

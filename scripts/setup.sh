@@ -46,8 +46,6 @@ fetch_npm() {
   mv "$x/package/$inner" "$dest.tmp" && mv "$dest.tmp" "$dest"
   rm -rf "$x"; echo "$sha" > "$dest.sha256"
 }
-fetch_npm @duckdb/node-bindings-linux-x64 1.5.6-r.1 \
-  1b9f82478539bb9a1d1df44bd103121a12ae52142c07158dc52b97d2ec1d69ff libduckdb.so "$out/libduckdb.so"
 # ONNX Runtime for C# is the Microsoft.ML.OnnxRuntime NuGet package (restored by dotnet; nothing to fetch here).
 # onnxruntime-node + onnxruntime-common: ONNX Runtime's JavaScript API, the independent consumer of exported models.
 # Fetched only into the cache (verified), where Cdsr.Tests/Onnx assembles a node_modules from the two cached tarballs.

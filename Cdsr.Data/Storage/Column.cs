@@ -3,9 +3,9 @@ namespace Cdsr.Data.Storage;
 /// <summary>The element type of a <see cref="Column"/>.</summary>
 public enum ColumnType
 {
-    /// <summary>long, stored as Parquet INT64 (DuckDB BIGINT).</summary>
+    /// <summary>long, stored as Parquet INT64.</summary>
     Int64,
-    /// <summary>int, stored as Parquet INT32 (DuckDB INTEGER).</summary>
+    /// <summary>int, stored as Parquet INT32.</summary>
     Int32,
     /// <summary>double, stored as Parquet DOUBLE.</summary>
     Double,
