@@ -29,6 +29,7 @@ public class RealUsersExportParityTests
 
     [TestCase("sasrec")]
     [TestCase("gru4rec")]
+    [TestCase("cdsrnp")]
     [TestCase("run")]
     public void ThousandRealTestUsersWith999NegativesScoreTheSame(string name)
     {
@@ -55,7 +56,8 @@ public class RealUsersExportParityTests
 
     private static void Check(string name, CdsrDataset dataset, Cdsr.Trainers.Training.RunConfig? run, string? runPath)
     {
-        int L = run?.ModelOptions.MaxLength ?? 50;
+        // CDSRNP reads the mixed history (L = 100 by default) and splits it by domain itself.
+        int L = run?.ModelOptions.MaxLength ?? (name == "cdsrnp" ? new CdsrNpOptions().MaxLength : 50);
         const int users = 1000, batch = 250;
         var data = SequenceData.Build(dataset, run?.View ?? SequenceView.Mixed, L);
         var examples = data.EvalExamples(SplitPart.Test).Take(users).ToList();
@@ -66,8 +68,8 @@ public class RealUsersExportParityTests
         int c = cands.RowLength;
         Assert.That(c, Is.EqualTo(1000));
 
-        using var model = run is null ? ExportTestModels.Create(name, data.ItemCount, L, hidden: 64, seed: 21)
-            : ModelCatalog.Get(run.Model).Create(run.ModelOptions, data.ItemCount);
+        using var model = run is not null ? ModelCatalog.Get(run.Model).Create(run.ModelOptions, data.ItemCount)
+            : name == "cdsrnp" ? RealCdsrNp(data) : ExportTestModels.Create(name, data.ItemCount, L, hidden: 64, seed: 21);
         if (run is not null)
         {
             Cdsr.Trainers.Serialization.Checkpoint.Load(new Cdsr.Trainers.Training.RunFolder(runPath!).BestCheckpoint, model, restore_rng: false);
@@ -94,5 +96,16 @@ public class RealUsersExportParityTests
         }
         TestContext.Out.WriteLine($"{name} on {dataset.Name}: {users} real test users x {c} candidates, max |onnx - libtorch| = {worst:E2}");
         Assert.That(worst, Is.LessThanOrEqualTo(1e-4f));
+    }
+
+    /// <summary>An untrained CDSRNP (D = 64) attached to the real data: its item->domain map and its fixed inference support
+    /// set of 20 overlapped users come from ABXI, so the baked-in F_S and mu_s are those of real histories.</summary>
+    private static CdsrNp RealCdsrNp(SequenceData data)
+    {
+        TorchSharp.torch.manual_seed(21);
+        var model = new CdsrNp(new CdsrNpOptions { HiddenSize = 64 }, data.ItemCount);
+        model.Attach(data);
+        model.eval();
+        return model;
     }
 }
