@@ -23,14 +23,14 @@ public sealed class MultiHeadSelfAttention : nn.Module
     private readonly Parameter in_proj_bias;
     private readonly Linear out_proj;
     private readonly long heads;
-    private readonly double dropout;
+    private readonly CounterDropout dropout;
 
     public MultiHeadSelfAttention(long dModel, long heads, double dropout) : base(nameof(MultiHeadSelfAttention))
     {
         if (heads < 1 || dModel % heads != 0)
             throw new ArgumentException($"attention: heads must divide the model size {dModel}, got {heads}");
         this.heads = heads;
-        this.dropout = dropout;
+        this.dropout = new CounterDropout(dropout);
         in_proj_weight = nn.Parameter(empty(3 * dModel, dModel));
         in_proj_bias = nn.Parameter(zeros(3 * dModel));
         out_proj = nn.Linear(dModel, dModel);
@@ -52,9 +52,26 @@ public sealed class MultiHeadSelfAttention : nn.Module
         if (D != in_proj_weight.size(1)) throw new ArgumentException($"attention: expected inputs of size {in_proj_weight.size(1)}, got [{string.Join(", ", x.shape)}]");
         var qkv = nn.functional.linear(x, in_proj_weight, in_proj_bias)     // [B, L, 3D]
             .view(B, L, 3, H, D / H).permute(2, 0, 3, 1, 4);               // [3, B, H, L, D/H]
-        var allowed = blocked?.logical_not();                               // SDPA: true = may attend
-        var a = nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], allowed, training ? dropout : 0.0); // [B, H, L, D/H]
+        var a = training && dropout.P > 0
+            ? DroppedAttention(qkv[0], qkv[1], qkv[2], blocked)                                              // [B, H, L, D/H]
+            : nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], blocked?.logical_not()); // SDPA: true = may attend
         var merged = a.transpose(1, 2).reshape(B, L, D);                   // [B, L, D]
         return out_proj.forward(merged).MoveToOuterDisposeScope();         // [B, L, D]
+    }
+
+    /// <summary>Training with attention dropout, written out: SDPA's own dropout draws libtorch's per-element Bernoulli
+    /// masks (the slow part of a training step here, see <see cref="CounterDropout"/>), so the probabilities are dropped
+    /// with the counter-based mask instead. A query with no allowed key gets zero weights, as SDPA gives it.</summary>
+    private Tensor DroppedAttention(Tensor q, Tensor k, Tensor v, Tensor? blocked)
+    {
+        var scores = Shapes.MatMul(q, k.transpose(-2, -1)) / Math.Sqrt(q.size(-1));  // [B, H, L, L]
+        Tensor p;
+        if (blocked is null) p = scores.softmax(-1);
+        else
+        {
+            var dead = blocked.all(-1, keepdim: true);                                  // [.., L, 1] no allowed key
+            p = scores.masked_fill(blocked, double.NegativeInfinity).masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0);
+        }
+        return Shapes.MatMul(dropout.forward(p), v);                                   // [B, H, L, D/H]
     }
 }

@@ -19,12 +19,12 @@ public sealed class TransformerBlock : nn.Module
 {
     private readonly MultiHeadSelfAttention self_attn;
     private readonly Linear linear1;
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
     private readonly Linear linear2;
     private readonly LayerNorm norm1;
     private readonly LayerNorm norm2;
-    private readonly Dropout dropout1;
-    private readonly Dropout dropout2;
+    private readonly CounterDropout dropout1;
+    private readonly CounterDropout dropout2;
     private readonly bool normFirst;
 
     public TransformerBlock(long dModel, long heads, long feedForward, double dropoutRate, double layerNormEps, bool normFirst = true)
@@ -34,12 +34,12 @@ public sealed class TransformerBlock : nn.Module
         this.normFirst = normFirst;
         self_attn = new MultiHeadSelfAttention(dModel, heads, dropoutRate);
         linear1 = nn.Linear(dModel, feedForward);
-        dropout = nn.Dropout(dropoutRate);
+        dropout = new CounterDropout(dropoutRate);
         linear2 = nn.Linear(feedForward, dModel);
         norm1 = nn.LayerNorm(dModel, layerNormEps);
         norm2 = nn.LayerNorm(dModel, layerNormEps);
-        dropout1 = nn.Dropout(dropoutRate);
-        dropout2 = nn.Dropout(dropoutRate);
+        dropout1 = new CounterDropout(dropoutRate);
+        dropout2 = new CounterDropout(dropoutRate);
         RegisterComponents();
     }
 

@@ -133,7 +133,7 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
     private readonly Embedding item_shared;          // V-bar [N+1, D]
     private readonly Embedding? position_a, position_b;
     private readonly Embedding position_shared;      // P_A, P_B, P [T, D]
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
     private readonly TransformerStack? specific_encoder;
     private readonly LayerNorm? specific_norm;
     private readonly TransformerStack shared_encoder;
@@ -164,7 +164,7 @@ public sealed class CdsrNp : SequentialRecommender, IEpisodicModel
             (specific_encoder, specific_norm) = Encoder(options);
         }
         (shared_encoder, shared_norm) = Encoder(options);
-        dropout = nn.Dropout(options.Dropout);
+        dropout = new CounterDropout(options.Dropout);
         long views = specific ? 2 : 1;                                   // X per domain: spec + shared, or shared
         mlp_a = Mlp(views * d, d);
         mlp_b = Mlp(views * d, d);

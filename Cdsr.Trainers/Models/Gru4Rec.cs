@@ -1,3 +1,4 @@
+using Cdsr.Trainers.Layers;
 using TorchSharp.Modules;
 using Cdsr.Trainers.Data;
 using TorchSharp;
@@ -56,7 +57,7 @@ public sealed record Gru4RecOptions : ISequentialModelOptions
 public sealed class Gru4Rec : SequentialRecommender
 {
     private readonly Embedding item_embedding;
-    private readonly Dropout embedding_dropout;
+    private readonly CounterDropout embedding_dropout;
     private readonly GRU gru;
     private readonly Linear projection;
 
@@ -65,7 +66,7 @@ public sealed class Gru4Rec : SequentialRecommender
         options.Validate();
         Options = options;
         item_embedding = nn.Embedding(itemCount + 1L, options.EmbeddingSize, padding_idx: 0);
-        embedding_dropout = nn.Dropout(options.Dropout);
+        embedding_dropout = new CounterDropout(options.Dropout);
         gru = nn.GRU(options.EmbeddingSize, options.HiddenSize, options.Layers, batchFirst: true);
         projection = nn.Linear(options.HiddenSize, options.EmbeddingSize);
         RegisterComponents();

@@ -53,7 +53,7 @@ public sealed class SasRec : SequentialRecommender
 {
     private readonly Embedding item_embedding;
     private readonly Embedding position_embedding;
-    private readonly Dropout embedding_dropout;
+    private readonly CounterDropout embedding_dropout;
     private readonly TransformerStack encoder;
     private readonly LayerNorm final_norm;
     private readonly double scale;
@@ -66,7 +66,7 @@ public sealed class SasRec : SequentialRecommender
         scale = Math.Sqrt(d);
         item_embedding = nn.Embedding(itemCount + 1L, d, padding_idx: 0);
         position_embedding = nn.Embedding(options.MaxLength, d);
-        embedding_dropout = nn.Dropout(options.Dropout);
+        embedding_dropout = new CounterDropout(options.Dropout);
         encoder = new TransformerStack(options.Blocks, () => new TransformerBlock(d, options.Heads, d, options.Dropout, options.LayerNormEps));
         final_norm = nn.LayerNorm(d, options.LayerNormEps);
         RegisterComponents();
