@@ -24,26 +24,11 @@ public class ExportedModelConcurrencyTests
         Assert.That(OnnxTestModels.MaxAbsDiff(expected[0], ExportTestModels.TorchScores(model, requests[0].Hist, requests[0].Cand, batch)),
             Is.LessThanOrEqualTo(1e-4f), "the single-threaded reference itself matches libtorch");
 
-        int mismatches = 0, calls = 0;
-        Exception? failure = null;
-        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        var (calls, mismatches, failure) = Concurrently(threads, callsPerThread, (t, c) =>
         {
-            try
-            {
-                for (int c = 0; c < callsPerThread; c++)
-                {
-                    int k = (t * 7 + c) % requests.Length;
-                    if (!s.Run(Inputs(k))[0].Floats.SequenceEqual(expected[k])) Interlocked.Increment(ref mismatches);
-                    Interlocked.Increment(ref calls);
-                }
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        })).ToArray();
-        foreach (var w in workers) w.Start();
-        foreach (var w in workers) w.Join();
+            int k = (t * 7 + c) % requests.Length;
+            return s.Run(Inputs(k))[0].Floats.SequenceEqual(expected[k]);
+        });
         Assert.That(failure, Is.Null, failure?.ToString());
         Assert.That(calls, Is.EqualTo(threads * callsPerThread));
         Assert.That(mismatches, Is.Zero, $"{threads}x{callsPerThread} concurrent runs must equal the single-threaded results bit for bit");
@@ -66,27 +51,41 @@ public class ExportedModelConcurrencyTests
                         Cand: Enumerable.Range(0, batch * perRow).Select(_ => (long)rng.Next(1, items + 1)).ToArray());
             }).ToArray();
             float[][] expected = requests.Select(q => r.Score(q.Hist, q.Cand, batch, perRow)).ToArray();
-            int mismatches = 0, calls = 0;
-            Exception? failure = null;
-            var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            var (calls, mismatches, failure) = Concurrently(threads, callsPerThread, (t, c) =>
             {
-                try
-                {
-                    for (int c = 0; c < callsPerThread; c++)
-                    {
-                        int k = (t * 7 + c) % requests.Length;
-                        if (!r.Score(requests[k].Hist, requests[k].Cand, batch, perRow).AsSpan().SequenceEqual(expected[k])) Interlocked.Increment(ref mismatches);
-                        Interlocked.Increment(ref calls);
-                    }
-                }
-                catch (Exception e) { failure = e; }
-            })).ToArray();
-            foreach (var w in workers) w.Start();
-            foreach (var w in workers) w.Join();
+                int k = (t * 7 + c) % requests.Length;
+                return r.Score(requests[k].Hist, requests[k].Cand, batch, perRow).AsSpan().SequenceEqual(expected[k]);
+            });
             Assert.That(failure, Is.Null, failure?.ToString());
             Assert.That(calls, Is.EqualTo(threads * callsPerThread));
             Assert.That(mismatches, Is.Zero, $"{threads}x{callsPerThread} concurrent scores must equal the single-threaded ones bit for bit");
         }
         finally { File.Delete(path); }
+    }
+
+    /// <summary>Runs <paramref name="matches"/>(thread, call) on <paramref name="threads"/> threads at once,
+    /// <paramref name="callsPerThread"/> times each; counts the calls made and the ones that did not match.</summary>
+    private static (int Calls, int Mismatches, Exception? Failure) Concurrently(int threads, int callsPerThread, Func<int, int, bool> matches)
+    {
+        int mismatches = 0, calls = 0;
+        Exception? failure = null;
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            try
+            {
+                for (int c = 0; c < callsPerThread; c++)
+                {
+                    if (!matches(t, c)) Interlocked.Increment(ref mismatches);
+                    Interlocked.Increment(ref calls);
+                }
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        })).ToArray();
+        foreach (var w in workers) w.Start();
+        foreach (var w in workers) w.Join();
+        return (calls, mismatches, failure);
     }
 }
