@@ -9,13 +9,7 @@ namespace Cdsr.Tests.Data;
 /// <summary><c>cdsr data generate</c> then <c>cdsr data build</c>, run in-process, and the dataset folder loaded back.</summary>
 public sealed class ScenarioCliTests
 {
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CdsrCommandLine.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliRunner.Run(args);
 
     [Test]
     public void GenerateThenBuild_WritesALoadableDataset()

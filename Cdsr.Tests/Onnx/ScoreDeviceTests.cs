@@ -58,13 +58,7 @@ public class ScoreDeviceTests
 
     [OneTimeTearDown] public void TearDown() { try { Directory.Delete(_dir, true); } catch (IOException) { } }
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CdsrCommandLine.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliRunner.Run(args);
 
     [Test]
     public void CpuScoresLikeTheReference()
