@@ -7,11 +7,11 @@ namespace Cdsr.Trainers.Training;
 /// <summary>
 /// Process-wide libtorch settings the trainer and evaluator apply once before their first step:
 /// <list type="bullet">
-/// <item>intra-op threads: <c>CDSR_NUM_THREADS</c> when set, else libtorch's own default (OMP_NUM_THREADS, else the
-/// number of physical cores cpuinfo reports: 1 on this 2-vCPU VM, whose two processors share one core id). The default
-/// is deliberately not raised to the processor count: libtorch's CPU reductions split work by thread count, so scores
-/// differ in the last bits between 1 and 2 threads (a run would no longer reproduce across machines), and with another
-/// busy process on the box, OpenMP's barriers made a 2-thread step 2x slower here.</item>
+/// <item>intra-op threads: <c>CDSR_NUM_THREADS</c> when set, else libtorch's own default (OMP_NUM_THREADS, else what
+/// libtorch 2.10 detects: 2 on this 2-vCPU machine). libtorch's CPU reductions split work by thread count, so scores
+/// differ in the last bits between thread counts: a seeded run repeats bit for bit at the same count. Waiting OpenMP
+/// threads spin unless <c>OMP_WAIT_POLICY=PASSIVE</c>, which <c>./cdsr</c> and <c>scripts/test.sh</c> set (it must be
+/// in the environment before libtorch loads).</item>
 /// <item>allocator retention: up to <c>CDSR_MALLOC_RETENTION_MB</c> (default 1024) of freed heap stays mapped, so the
 /// per-step embedding gradients, optimizer temporaries and evaluation gathers stop page-faulting fresh pages.</item>
 /// </list>
